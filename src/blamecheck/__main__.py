@@ -1,0 +1,3 @@
+from blamecheck.cli import main
+
+main()

@@ -1,0 +1,181 @@
+"""analyse(text) -> findings: the one entry point every surface uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .engine import Engine, Hit
+from .findings import Finding
+from .nlp import load_pipeline
+from .patterns import PackSet
+from .rewrite import Facts, suggestions_for
+from .roles import Role, RoleResolver
+
+# spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
+# or sentence boundaries so that memory stays flat on very large inputs.
+MAX_BLOCK_CHARS = 20_000
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
+_SOFT_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of the input and where it starts in the whole text."""
+
+    offset: int
+    text: str
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Paragraphs (blank-line separated), each at most MAX_BLOCK_CHARS long."""
+    blocks: list[Block] = []
+    pos = 0
+    for match in [*_BLANK_LINES.finditer(text), None]:
+        end = match.start() if match else len(text)
+        _append_block(blocks, text, pos, end)
+        if match:
+            pos = match.end()
+    return blocks
+
+
+def _append_block(blocks: list[Block], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_BLOCK_CHARS:
+        cut = start + MAX_BLOCK_CHARS
+        window = text[start:cut]
+        breaks = [m.end() for m in _SOFT_BREAK.finditer(window)]
+        stop = start + breaks[-1] if breaks and breaks[-1] > MAX_BLOCK_CHARS // 2 else cut
+        blocks.append(Block(start, text[start:stop]))
+        start = stop
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        blocks.append(Block(start, text[start:end]))
+
+
+class LineIndex:
+    """Code-point offset to 1-based line and column."""
+
+    def __init__(self, text: str):
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self._starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self._starts[lo] + 1
+
+
+class Analyzer:
+    """The pipeline, the packs and the compiled engine, built once and reused."""
+
+    def __init__(self, packs: PackSet | None = None):
+        self.packs = packs or PackSet.load()
+        self.nlp = load_pipeline()
+        self.engine = Engine(self.packs, self.nlp)
+        self._priority = {rule.id: i for i, rule in enumerate(self.packs.rules)}
+
+    def analyse(self, text: str, known_names: dict[str, Role] | None = None) -> list[Finding]:
+        return next(iter(self.analyse_many([text], known_names)))
+
+    def analyse_many(
+        self, texts: Iterable[str], known_names: dict[str, Role] | None = None
+    ) -> Iterator[list[Finding]]:
+        """Findings for each text, parsing all paragraphs of a text in one nlp.pipe batch."""
+        for text in texts:
+            blocks = split_blocks(text)
+            docs = list(self.nlp.pipe(b.text for b in blocks)) if blocks else []
+            resolver = RoleResolver(self.packs.roles, known_names)
+            resolver.learn(docs)
+            hits: list[tuple[Block, Hit]] = []
+            for block, doc in zip(blocks, docs, strict=True):
+                hits.extend((block, hit) for hit in self.engine.run(doc, resolver))
+            yield self._findings(text, self._dedupe(hits), resolver)
+
+    def _dedupe(self, hits: list[tuple[Block, Hit]]) -> list[tuple[Block, Hit]]:
+        """One finding per overlapping stretch of one category: the earlier rule in its pack wins."""
+        ordered = sorted(
+            hits,
+            key=lambda bh: (
+                self._priority.get(bh[1].rule.id, 1 << 30),
+                -(bh[1].end - bh[1].start),
+                bh[0].offset + bh[1].start,
+            ),
+        )
+        kept: list[tuple[Block, Hit]] = []
+        for block, hit in ordered:
+            start, end = block.offset + hit.start, block.offset + hit.end
+            clash = any(
+                k_hit.rule.category == hit.rule.category
+                and start < k_block.offset + k_hit.end
+                and k_block.offset + k_hit.start < end
+                for k_block, k_hit in kept
+            )
+            if not clash:
+                kept.append((block, hit))
+        return kept
+
+    def _findings(
+        self, text: str, hits: list[tuple[Block, Hit]], resolver: RoleResolver
+    ) -> list[Finding]:
+        lines = LineIndex(text)
+        perpetrators = resolver.named(Role.PERPETRATOR)
+        survivors = resolver.named(Role.SURVIVOR)
+        findings: list[Finding] = []
+        for block, hit in hits:
+            start, end = block.offset + hit.start, block.offset + hit.end
+            line, column = lines.position(start)
+            end_line, end_column = lines.position(end)
+            flagged = text[start:end]
+            facts = Facts(
+                subject=hit.subject,
+                perpetrator=perpetrators[0] if len(perpetrators) == 1 else None,
+                survivor=survivors[0] if len(survivors) == 1 else None,
+                match=flagged,
+            )
+            findings.append(
+                Finding(
+                    rule=hit.rule.id,
+                    category=hit.rule.category,
+                    severity=hit.rule.severity,
+                    message=hit.rule.message,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                    start=start,
+                    end=end,
+                    text=flagged,
+                    suggestions=suggestions_for(hit.alternatives, facts),
+                )
+            )
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+
+@cache
+def _default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def get_analyzer(extra_packs: tuple[Path, ...] = ()) -> Analyzer:
+    """The process-wide analyser; extra pack files make a separate one."""
+    if not extra_packs:
+        return _default_analyzer()
+    return Analyzer(PackSet.load(extra=list(extra_packs)))
+
+
+def analyse(text: str) -> list[Finding]:
+    """Lint one text with the bundled packs."""
+    return _default_analyzer().analyse(text)

@@ -1,0 +1,399 @@
+"""The generic engine: run every pack's patterns over a parsed paragraph and apply conditions.
+
+Four matcher kinds (token, dependency, phrase, fuzzy) and a few conditions (role of the
+subject or object, negation, quotation, explanation by his behaviour) cover every rule;
+a new rule is new YAML, not new code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from . import grammar
+from .errors import PatternError
+from .patterns import (
+    Alternative,
+    Conditions,
+    DependencyPattern,
+    FuzzyPattern,
+    PackSet,
+    PhrasePattern,
+    Rule,
+    Source,
+    TokenPattern,
+    expand_lexicons,
+)
+from .roles import Role, RoleResolver
+
+if not Token.has_extension("role"):
+    Token.set_extension("role", default="")
+
+_ROLE_POS = frozenset({"NOUN", "PROPN", "PRON"})
+_MAX_SUBJECT_GAP = 10  # tokens between a subject and its match still shown as one span
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule's match on one paragraph, in character offsets of that paragraph."""
+
+    rule: Rule
+    start: int
+    end: int
+    alternatives: tuple[Alternative, ...]
+    subject: str | None = None
+    in_quotes: bool = False
+    extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    pattern: Any
+    conditions: Conditions
+    alternatives: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
+class _FuzzyPhrase:
+    compiled: _Compiled
+    normalized: str
+    alternatives: tuple[Alternative, ...]
+
+
+class Engine:
+    """Compiled matchers for a PackSet, bound to one spaCy vocabulary."""
+
+    def __init__(self, packs: PackSet, nlp: Language):
+        self.packs = packs
+        self.nlp = nlp
+        self._compiled: dict[str, _Compiled] = {}
+        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
+        self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._fuzzy: list[_FuzzyPhrase] = []
+        self._causal = self._words("causal-markers")
+        self._concessive = self._words("concessive-markers")
+        self._coercion = self._words("coercion")
+        self._causative = self._words("causative-verbs")
+        for rule in packs.rules:
+            for index, pattern in enumerate(rule.patterns):
+                self._compile(rule, index, pattern)
+
+    def _words(self, name: str) -> frozenset[str]:
+        lexicon = self.packs.lexicons.get(name)
+        return frozenset(w.lower() for w in lexicon.words) if lexicon else frozenset()
+
+    # -- compiling ------------------------------------------------------------------------
+
+    def _compile(self, rule: Rule, index: int, pattern: Any) -> None:
+        key = f"{rule.id}#{index}"
+        # most specific first: the pattern's own, its practice-table row, then the rule's
+        alternatives = (
+            tuple(pattern.alternatives)
+            + self._table_alternatives(pattern.table_row)
+            + tuple(rule.alternatives)
+        )
+        compiled = _Compiled(
+            rule=rule,
+            pattern=pattern,
+            conditions=pattern.conditions.merged_over(rule.conditions),
+            alternatives=alternatives,
+        )
+        self._compiled[key] = compiled
+        where = f"{rule.origin}: rule {rule.id}: field patterns.{index}"
+        try:
+            if isinstance(pattern, TokenPattern):
+                spec = expand_lexicons(pattern.pattern, self.packs.lexicons)
+                self._matcher.add(key, [spec], greedy="LONGEST")
+                if pattern.anchor is not None and pattern.anchor >= len(spec):
+                    raise ValueError("anchor is past the end of the pattern")
+            elif isinstance(pattern, DependencyPattern):
+                spec = expand_lexicons(pattern.pattern, self.packs.lexicons)
+                self._dep_matcher.add(key, [spec])
+            elif isinstance(pattern, PhrasePattern):
+                self._phrase_matcher.add(key, [self.nlp.make_doc(p) for p in pattern.phrases])
+            elif isinstance(pattern, FuzzyPattern):
+                self._compile_fuzzy(compiled)
+        except (ValueError, KeyError, TypeError) as exc:
+            detail = " ".join(str(exc).split())[:300]
+            raise PatternError(f"{where}.pattern: {detail}") from None
+
+    def _table_alternatives(self, row: int | None) -> tuple[Alternative, ...]:
+        table = self.packs.table
+        if row is None or table is None:
+            return ()
+        source = Source(
+            seed=table.source.seed,
+            passage=table.source.passage,
+            title=table.title,
+        )
+        return tuple(
+            Alternative(
+                text=line,
+                kind="question" if line.rstrip().endswith("?") else "rewrite",
+                description="Constructive Practice column of the practice table",
+                source=source,
+            )
+            for line in table.rows[row - 1].constructive
+        )
+
+    def _compile_fuzzy(self, compiled: _Compiled) -> None:
+        pattern: FuzzyPattern = compiled.pattern
+        for phrase in pattern.phrases:
+            self._fuzzy.append(_FuzzyPhrase(compiled, normalize(phrase)[0], compiled.alternatives))
+        if pattern.table and self.packs.table is not None:
+            for number, row in enumerate(self.packs.table.rows, start=1):
+                alternatives = (
+                    tuple(pattern.alternatives)
+                    + self._table_alternatives(number)
+                    + tuple(compiled.rule.alternatives)
+                )
+                for phrase in row.destructive:
+                    self._fuzzy.append(_FuzzyPhrase(compiled, normalize(phrase)[0], alternatives))
+
+    # -- running --------------------------------------------------------------------------
+
+    def annotate_roles(self, doc: Doc, resolver: RoleResolver) -> None:
+        """Set ``token._.role`` so token patterns can ask for a role directly."""
+        for token in doc:
+            token._.role = resolver.role_of(token).value if token.pos_ in _ROLE_POS else ""
+        for token in doc:  # titles and first names share the role of the surname they precede
+            if token.dep_ == "compound" and token.head._.role not in ("", Role.UNKNOWN.value):
+                token._.role = token.head._.role
+
+    def run(self, doc: Doc, resolver: RoleResolver) -> list[Hit]:
+        self.annotate_roles(doc, resolver)
+        quotes = quoted_ranges(doc.text)
+        hits: list[Hit] = []
+        for key, start, end in self._matcher(doc):
+            compiled = self._compiled[self.nlp.vocab.strings[key]]
+            span = doc[start:end]
+            anchor_index = compiled.pattern.anchor
+            anchor = doc[start + anchor_index] if anchor_index is not None else span.root
+            hit = self._check(compiled, span, anchor, resolver, quotes)
+            if hit:
+                hits.append(hit)
+        dep_matches = self._dep_matcher(doc) if len(self._dep_matcher) else []
+        for key, token_ids in dep_matches:
+            compiled = self._compiled[self.nlp.vocab.strings[key]]
+            span = doc[min(token_ids) : max(token_ids) + 1]
+            hit = self._check(compiled, span, doc[token_ids[0]], resolver, quotes)
+            if hit:
+                hits.append(hit)
+        for key, start, end in self._phrase_matcher(doc):
+            compiled = self._compiled[self.nlp.vocab.strings[key]]
+            span = doc[start:end]
+            hit = self._check(compiled, span, span.root, resolver, quotes)
+            if hit:
+                hits.append(hit)
+        if self._fuzzy:
+            hits.extend(self._run_fuzzy(doc, resolver, quotes))
+        return hits
+
+    def _run_fuzzy(
+        self, doc: Doc, resolver: RoleResolver, quotes: list[tuple[int, int]]
+    ) -> Iterator[Hit]:
+        for sent in doc.sents:
+            text = sent.text
+            norm, offsets = normalize(text)
+            if len(norm) < 8:
+                continue
+            best: tuple[float, int, int, _FuzzyPhrase] | None = None
+            for phrase in self._fuzzy:
+                threshold = phrase.compiled.pattern.threshold
+                found = _fuzzy_find(phrase.normalized, norm, threshold)
+                if found and (best is None or found[0] > best[0]):
+                    best = (found[0], found[1], found[2], phrase)
+            if best is None:
+                continue
+            _, n_start, n_end, phrase = best
+            start = sent.start_char + offsets[n_start]
+            end = sent.start_char + offsets[n_end - 1] + 1
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            # take the question mark or full stop with the question itself
+            if span.end < sent.end and doc[span.end].text in {"?", "."}:
+                span = doc[span.start : span.end + 1]
+            hit = self._check(phrase.compiled, span, span.root, resolver, quotes, phrase.alternatives)
+            if hit:
+                yield hit
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def _check(
+        self,
+        compiled: _Compiled,
+        span: Span,
+        anchor: Token,
+        resolver: RoleResolver,
+        quotes: list[tuple[int, int]],
+        alternatives: tuple[Alternative, ...] | None = None,
+    ) -> Hit | None:
+        cond = compiled.conditions
+        inside_quotes = any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes)
+        if inside_quotes and not cond.in_quotes:
+            return None
+        subject = grammar.clause_subject(anchor)
+        if cond.subject is not None and resolver.role_of(subject) not in cond.subject:
+            return None
+        if cond.subject_not is not None and resolver.role_of(subject) in cond.subject_not:
+            return None
+        if cond.object is not None:
+            if resolver.role_of(grammar.clause_object(anchor)) not in cond.object:
+                return None
+        if cond.negated is not None and grammar.is_negated(anchor) != cond.negated:
+            return None
+        if cond.unless_explained and self._explained(anchor, span, resolver):
+            return None
+        if cond.unless_attributed and self._attributed(anchor, resolver):
+            return None
+        start, end = span.start, span.end
+        subject_text = None
+        if subject is not None and subject.sent == span.sent:
+            left = subject.left_edge.i
+            if left < start and start - subject.i <= _MAX_SUBJECT_GAP:
+                start = left
+            if subject.i < span.start or subject.i >= span.end:
+                subject_text = doc_text(subject)
+            else:
+                subject_text = doc_text(subject)
+        doc = span.doc
+        while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in {"?", ")"}:
+            end -= 1
+        return Hit(
+            rule=compiled.rule,
+            start=doc[start].idx,
+            end=doc[end - 1].idx + len(doc[end - 1].text),
+            alternatives=alternatives if alternatives is not None else compiled.alternatives,
+            subject=subject_text if start < span.start or subject_text else None,
+            in_quotes=inside_quotes,
+        )
+
+    def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
+        """Does the sentence give his behaviour, or her fear of it, as the reason?"""
+        sent = anchor.sent
+        matched = set(range(span.start, span.end))
+        for token in sent:
+            lower = token.lower_
+            if lower in self._causal and token.dep_ in {"mark", "prep", "advmod", "agent", "amod"}:
+                region = token.head.subtree if token.dep_ == "mark" else token.subtree
+                region = [t for t in region if t.i not in matched]
+                if self._names_his_behaviour(region, resolver):
+                    return True
+        # "his threats meant she could not leave", "what makes you stay?": the clause is
+        # the effect of something else, not her free-standing choice
+        top = grammar.clause_chain(anchor)[-1]
+        return top.dep_ in {"ccomp", "xcomp", "advcl"} and top.head.lemma_.lower() in self._causative
+
+    def _names_his_behaviour(self, tokens: Any, resolver: RoleResolver) -> bool:
+        for token in tokens:
+            if token.lower_ in self._concessive:
+                return False
+            if token.pos_ in _ROLE_POS and resolver.role_of(token) == Role.PERPETRATOR:
+                return True
+            if token.lemma_.lower() in self._coercion or token.lower_ in self._coercion:
+                return True
+        return False
+
+    def _attributed(self, anchor: Token, resolver: RoleResolver) -> bool:
+        """Is this his account or her own words, reported as theirs?"""
+        verb = grammar.reporting_verb(anchor)
+        if verb is None:
+            return False
+        speaker = grammar.clause_subject(verb)
+        return resolver.role_of(speaker) in {Role.PERPETRATOR, Role.SURVIVOR}
+
+
+def doc_text(token: Token) -> str:
+    """The mention headed by ``token`` as written: "Ms Clarke", "The mother", "She"."""
+    doc = token.doc
+    left = token.i
+    while left > 0 and doc[left - 1].dep_ in {"compound", "det", "amod", "poss"} and (
+        doc[left - 1].head.i in range(left, token.i + 1)
+    ):
+        left -= 1
+    return doc[left : token.i + 1].text
+
+
+# -- text helpers -------------------------------------------------------------------------
+
+_QUOTE_PAIRS = {'"': '"', "“": "”", "‘": "’", "'": "'"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (apostrophes in words are not quotes)."""
+    ranges: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        closer = _QUOTE_PAIRS.get(ch)
+        opens = closer is not None and (i == 0 or not text[i - 1].isalnum())
+        if opens and closer is not None:
+            j = i + 1
+            while j < n:
+                if text[j] == closer and (j + 1 == n or not text[j + 1].isalnum()):
+                    break
+                if text[j] == "\n" and j + 1 < n and text[j + 1] == "\n":
+                    j = n  # a quote never runs past a paragraph
+                    break
+                j += 1
+            if j < n:
+                ranges.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return ranges
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Lower-case words joined by single spaces, with each character's offset in ``text``.
+
+    Apostrophes vanish ("haven't" -> "havent") so that curly, straight and missing
+    apostrophes compare equal; any other non-alphanumeric run becomes one space.
+    """
+    cleaned = text.translate(_APOSTROPHES).lower()
+    out: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(cleaned):
+        if ch.isalnum():
+            if pending_space and out:
+                out.append(" ")
+                offsets.append(i - 1)
+            pending_space = False
+            out.append(ch)
+            offsets.append(i)
+        elif ch != "'":
+            pending_space = True
+    return "".join(out), offsets
+
+
+def _fuzzy_find(phrase: str, text: str, threshold: float) -> tuple[float, int, int] | None:
+    """Best alignment of ``phrase`` in ``text`` scoring at least ``threshold``."""
+    if not phrase:
+        return None
+    if len(text) <= len(phrase) * 1.25:
+        score = fuzz.ratio(phrase, text)
+        return (score, 0, len(text)) if score >= threshold else None
+    result = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=threshold)
+    if result is None:
+        return None
+    start, end = result.dest_start, result.dest_end
+    # widen to whole words so a finding never starts or ends inside a word
+    while start > 0 and text[start - 1] != " ":
+        start -= 1
+    while end < len(text) and text[end] != " ":
+        end += 1
+    # a partial alignment must still cover most of the phrase's words
+    if fuzz.ratio(phrase, text[start:end]) < threshold - 6:
+        return None
+    return (result.score, start, end)

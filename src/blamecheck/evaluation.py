@@ -1,0 +1,235 @@
+"""Precision and recall of the rules on the labelled corpus, per rule and per category.
+
+A corpus example lists the findings it should produce as labels: a rule id, a category, or
+alternatives joined with "|" when either rule is right. An example with no labels is clean.
+Each label is matched to at most one finding and each finding to at most one label.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .api import Analyzer
+from .errors import InputError
+from .findings import Category, Finding
+
+SPLITS = ("dev", "test")
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    expected: list[str] = []
+    near_miss: list[str] = Field(
+        default=[], description="rules a clean example looks like but must not trigger"
+    )
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class LoadedExample:
+    example: Example
+    split: str
+    file: str
+
+
+def default_corpus_dir() -> Path:
+    checkout = Path(__file__).resolve().parents[2] / "corpus"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("blamecheck") / "_data" / "corpus"))
+
+
+def load_corpus(directory: Path, splits: Iterable[str], known_rules: set[str]) -> list[LoadedExample]:
+    """Every example of the chosen splits, each label checked against the known rules."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: corpus folder not found")
+    known = known_rules | {c.value for c in Category}
+    loaded: list[LoadedExample] = []
+    for split in splits:
+        for path in sorted((directory / split).glob("*.jsonl")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    example = Example.model_validate(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    field_name = ".".join(str(p) for p in err["loc"]) or "(line)"
+                    raise InputError(f"{where}: field {field_name}: {err['msg']}") from None
+                for label in [*example.expected, *example.near_miss]:
+                    for option in label.split("|"):
+                        if option not in known:
+                            raise InputError(f"{where}: unknown rule or category '{option}'")
+                loaded.append(LoadedExample(example, split, str(path)))
+    if not loaded:
+        raise InputError(f"{directory}: no examples found for split {', '.join(splits)}")
+    return loaded
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None or p + r == 0:
+            return None
+        return 2 * p * r / (p + r)
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+@dataclass
+class Error:
+    kind: str  # "missed" or "false-positive"
+    example: LoadedExample
+    label: str
+    flagged: str | None = None
+
+
+@dataclass
+class Report:
+    splits: list[str]
+    examples: int
+    rules: dict[str, Counts] = field(default_factory=dict)
+    categories: dict[str, Counts] = field(default_factory=dict)
+    errors: list[Error] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "splits": self.splits,
+            "examples": self.examples,
+            "rules": {k: v.as_dict() for k, v in sorted(self.rules.items())},
+            "categories": {k: v.as_dict() for k, v in sorted(self.categories.items())},
+        }
+
+
+def _category_of(label: str) -> str:
+    return label.split("/", 1)[0]
+
+
+def _assign(
+    labels: list[list[str]], findings: list[Finding], exact: bool
+) -> tuple[list[int | None], set[int]]:
+    """Match labels to findings one to one; ``exact`` compares rule ids, else categories."""
+    used: set[int] = set()
+    assignment: list[int | None] = []
+    for options in labels:
+        chosen = None
+        for option in options:
+            for i, finding in enumerate(findings):
+                if i in used:
+                    continue
+                if "/" in option and exact:
+                    hit = finding.rule == option
+                else:
+                    hit = finding.category.value == _category_of(option)
+                if hit:
+                    chosen = i
+                    break
+            if chosen is not None:
+                break
+        if chosen is not None:
+            used.add(chosen)
+        assignment.append(chosen)
+    return assignment, used
+
+
+def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str]) -> Report:
+    report = Report(splits=splits, examples=len(examples))
+    for rule in analyzer.packs.rules:
+        report.rules[rule.id] = Counts()
+        report.categories.setdefault(rule.category.value, Counts())
+    all_findings = analyzer.analyse_many(e.example.text for e in examples)
+    for loaded, findings in zip(examples, all_findings, strict=True):
+        labels = [label.split("|") for label in loaded.example.expected]
+        # rule level
+        assignment, used = _assign(labels, findings, exact=True)
+        for options, chosen in zip(labels, assignment, strict=True):
+            if chosen is not None:
+                report.rules.setdefault(findings[chosen].rule, Counts()).tp += 1
+            elif "/" in options[0]:
+                report.rules.setdefault(options[0], Counts()).fn += 1
+        for i, finding in enumerate(findings):
+            if i not in used:
+                report.rules.setdefault(finding.rule, Counts()).fp += 1
+        # category level
+        assignment, used = _assign(labels, findings, exact=False)
+        for options, chosen in zip(labels, assignment, strict=True):
+            category = _category_of(options[0])
+            if chosen is not None:
+                report.categories.setdefault(category, Counts()).tp += 1
+            else:
+                report.categories.setdefault(category, Counts()).fn += 1
+                report.errors.append(Error("missed", loaded, "|".join(options)))
+        for i, finding in enumerate(findings):
+            if i not in used:
+                report.categories.setdefault(finding.category.value, Counts()).fp += 1
+                report.errors.append(Error("false-positive", loaded, finding.rule, finding.text))
+    return report
+
+
+def _fmt(value: float | None) -> str:
+    return "   -" if value is None else f"{value:.2f}"
+
+
+def render_text(report: Report, show_errors: bool) -> str:
+    lines = [
+        f"Evaluated {report.examples} examples (split: {', '.join(report.splits)})",
+        "",
+    ]
+    width = max((len(k) for k in report.rules), default=10)
+    header = f"{'rule':<{width}}  {'tp':>4} {'fp':>4} {'fn':>4}  {'prec':>5} {'recall':>6} {'f1':>5}"
+    for title, table in (("per rule", report.rules), ("per category", report.categories)):
+        lines.append(f"{title}:")
+        lines.append(header.replace("rule", "name" if table is report.categories else "rule", 1))
+        for name, counts in sorted(table.items()):
+            lines.append(
+                f"{name:<{width}}  {counts.tp:>4} {counts.fp:>4} {counts.fn:>4}  "
+                f"{_fmt(counts.precision):>5} {_fmt(counts.recall):>6} {_fmt(counts.f1):>5}"
+            )
+        lines.append("")
+    if show_errors:
+        if not report.errors:
+            lines.append("No errors.")
+        for error in report.errors:
+            text = " ".join(error.example.example.text.split())
+            if error.kind == "missed":
+                lines.append(f"MISSED {error.example.example.id} [{error.label}]: {text}")
+            else:
+                lines.append(
+                    f"FALSE+ {error.example.example.id} [{error.label}] "
+                    f"flagged \"{error.flagged}\": {text}"
+                )
+    return "\n".join(lines).rstrip() + "\n"

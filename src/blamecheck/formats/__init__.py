@@ -1,0 +1,16 @@
+"""Renderers: each turns findings into one output format and does nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+
+
+@dataclass
+class FileReport:
+    """The findings of one linted file, and its text for showing context."""
+
+    path: str
+    text: str
+    findings: list[Finding] = field(default_factory=list)

@@ -1,0 +1,90 @@
+"""Human output: `path:line:col: rule-id message`, the sentence, a caret line, suggestions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..findings import Finding
+from . import FileReport
+
+_MAX_CONTEXT = 160
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+class Style:
+    """ANSI styling, or none at all when output is not a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def cyan(self, text: str) -> str:
+        return self._wrap("36", text)
+
+    def green(self, text: str) -> str:
+        return self._wrap("32", text)
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence holding text[start:end], and the span's offsets inside it."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    found = _SENTENCE_END.search(text, max(end - 1, start))
+    right = found.end() if found else len(text)
+    while left < start and text[left].isspace():
+        left += 1
+    if right - left > _MAX_CONTEXT:  # keep long paragraphs readable around the span
+        left = max(left, start - _MAX_CONTEXT // 3)
+        right = min(right, max(end, left + _MAX_CONTEXT))
+    snippet = text[left:right].rstrip().replace("\n", " ").replace("\t", " ")
+    return snippet, start - left, min(end - left, len(snippet))
+
+
+def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
+    colour = style.red if finding.severity.value == "error" else style.yellow
+    head = (
+        f"{style.bold(f'{path}:{finding.line}:{finding.column}:')} "
+        f"{colour(finding.rule)} {finding.message}"
+    )
+    sentence, s0, s1 = sentence_around(text, finding.start, finding.end)
+    caret = " " * s0 + "^" * max(1, s1 - s0)
+    lines = [head, f"    {sentence}", f"    {style.red(caret)}"]
+    for suggestion in finding.suggestions[:2]:
+        label = "ask" if suggestion.replacement.rstrip().endswith("?") else "try"
+        lines.append(f"    {style.green(label + ':')} {suggestion.replacement}")
+    return "\n".join(lines)
+
+
+def render(reports: list[FileReport], style: Style) -> str:
+    blocks: list[str] = []
+    categories: Counter[str] = Counter()
+    for report in reports:
+        for finding in report.findings:
+            blocks.append(render_finding(report.path, report.text, finding, style))
+            categories[finding.category.value] += 1
+    total = sum(categories.values())
+    files = len(reports)
+    file_word = "file" if files == 1 else "files"
+    if total:
+        detail = ", ".join(f"{name}: {count}" for name, count in sorted(categories.items()))
+        noun = "finding" if total == 1 else "findings"
+        blocks.append(style.bold(f"{total} {noun} in {files} {file_word} ({detail})"))
+    else:
+        blocks.append(f"No findings in {files} {file_word}.")
+    return "\n\n".join(blocks)

@@ -1,0 +1,76 @@
+"""Turn a rule's alternatives into suggestions for one finding, filling what the document says.
+
+Facts come only from the document: the subject as written and the people it names. Whatever
+only the writer knows stays a visible [placeholder], and such a suggestion is 'needs-input'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .findings import Suggestion
+from .patterns import PLACEHOLDER, Alternative
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the document itself says, for filling templates."""
+
+    subject: str | None
+    perpetrator: str | None
+    survivor: str | None
+    match: str
+
+
+def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list[Suggestion]:
+    """Rewrites and questions that replace the span; guidance lines are not replacements."""
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for alt in alternatives:
+        if alt.kind == "guidance":
+            continue
+        if alt.requires_subject and not facts.subject:
+            continue
+        text = fill(alt.text, facts)
+        if text in seen:
+            continue
+        seen.add(text)
+        source = None
+        if alt.source is not None:
+            title = alt.source.title or alt.source.seed
+            source = f"{title} ({alt.source.seed})"
+        out.append(
+            Suggestion(
+                replacement=text,
+                description=alt.description or _default_description(alt),
+                source=source,
+                status="needs-input" if PLACEHOLDER.search(text) else "complete",
+            )
+        )
+    return out
+
+
+def fill(template: str, facts: Facts) -> str:
+    values = {
+        "subject": facts.subject or "[her name]",
+        "Subject": _capitalise(facts.subject) if facts.subject else "[Her name]",
+        "perpetrator": facts.perpetrator or "[his name]",
+        "Perpetrator": facts.perpetrator or "[His name]",
+        "survivor": facts.survivor or "[her name]",
+        "Survivor": facts.survivor or "[Her name]",
+        "match": facts.match,
+    }
+    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _default_description(alt: Alternative) -> str:
+    if alt.kind == "question":
+        return "Ask instead"
+    return "Write instead"

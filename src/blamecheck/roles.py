@@ -1,0 +1,318 @@
+"""Who a mention refers to: the survivor, the perpetrator, a child, a professional, or both parents.
+
+Much of this domain turns on the subject: "she failed to protect" blames the survivor,
+"he failed to attend" is a plain record. Rules ask this module, never the text directly.
+Resolution is deliberately simple and explainable: role nouns and titles, names bound to
+roles in the same document ("Ms Sarah Clarke", "Liam (7)", "the father, Tom Reid"), the
+possessor of relational nouns ("her partner"), and the nearest compatible mention for
+pronouns, falling back to the Safe & Together default (she: the mother, he: the father).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from spacy.tokens import Doc, Token
+
+from .errors import PatternError
+
+
+class Role(StrEnum):
+    SURVIVOR = "survivor"
+    PERPETRATOR = "perpetrator"
+    CHILD = "child"
+    BOTH = "both"  # the couple or both parents together
+    PROFESSIONAL = "professional"
+    UNKNOWN = "unknown"  # a person or thing whose role is not known
+    NONE = "none"  # no subject at all (a noun phrase, an imperative)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _PartyLexicon(_Strict):
+    nouns: list[str]
+    titles: list[str] = []
+    pronouns: list[str] = []
+    phrases: list[list[str]] = []
+    female: list[str] = []
+    male: list[str] = []
+
+
+class _NounLexicon(_Strict):
+    nouns: list[str]
+
+
+class RoleLexicon(_Strict):
+    """The data in patterns/roles.yaml."""
+
+    survivor: _PartyLexicon
+    perpetrator: _PartyLexicon
+    child: _PartyLexicon
+    professional: _NounLexicon
+    relational: list[str]
+    couple: _NounLexicon
+    addressee: list[str]
+
+    @classmethod
+    def load(cls, path: Path) -> RoleLexicon:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return cls.model_validate(raw)
+        except OSError as exc:
+            raise PatternError(f"{path}: cannot read ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            raise PatternError(f"{path}: not valid YAML ({_yaml_where(exc)})") from None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"])
+            raise PatternError(f"{path}: field {field}: {err['msg']}") from None
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "syntax error"
+    if mark is not None:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return problem
+
+
+_CAUSAL_DEPS = frozenset({"nsubj", "nsubjpass"})
+_SENTENCE_WINDOW = 2  # pronouns look back this many sentences for an antecedent
+
+
+class RoleResolver:
+    """Roles for the tokens of one document (all its paragraphs share one name table)."""
+
+    def __init__(self, lexicon: RoleLexicon, known_names: Mapping[str, Role] | None = None):
+        self.lex = lexicon
+        self._noun_roles: dict[str, Role] = {}
+        for role, words in (
+            (Role.CHILD, lexicon.child.nouns),
+            (Role.PROFESSIONAL, lexicon.professional.nouns),
+            (Role.SURVIVOR, lexicon.survivor.nouns),
+            (Role.PERPETRATOR, lexicon.perpetrator.nouns),
+            (Role.BOTH, lexicon.couple.nouns),
+        ):
+            for word in words:
+                self._noun_roles[word.lower()] = role
+        self._titles = {t.lower(): Role.SURVIVOR for t in lexicon.survivor.titles}
+        self._titles |= {t.lower(): Role.PERPETRATOR for t in lexicon.perpetrator.titles}
+        self._female = {w.lower() for w in lexicon.child.female}
+        self._male = {w.lower() for w in lexicon.child.male}
+        self._phrases: list[tuple[tuple[str, ...], Role]] = [
+            (tuple(w.lower() for w in p), Role.SURVIVOR) for p in lexicon.survivor.phrases
+        ] + [(tuple(w.lower() for w in p), Role.PERPETRATOR) for p in lexicon.perpetrator.phrases]
+        self.names: dict[str, Role] = {k.lower(): v for k, v in (known_names or {}).items()}
+        self._conflicts: set[str] = set()
+        # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
+        self._display: dict[str, tuple[Role, str]] = {}
+
+    # -- building the name table ------------------------------------------------------
+
+    def learn(self, docs: Iterable[Doc]) -> None:
+        """Bind names to roles from every document of a file before any rule runs."""
+        for doc in docs:
+            for chunk in _propn_chunks(doc):
+                role = self._role_from_context(doc, chunk)
+                if role is not None:
+                    for tok in chunk:
+                        self._bind(tok.lower_, role)
+                    self._remember_display(doc, chunk, role)
+
+    def _remember_display(self, doc: Doc, chunk: list[Token], role: Role) -> None:
+        title = doc[chunk[0].i - 1].text if chunk[0].i > 0 else ""
+        if title.lower() in self._titles:
+            shown = f"{title} {chunk[-1].text}"
+        else:
+            shown = " ".join(t.text for t in chunk)
+        key = chunk[-1].lower_
+        previous = self._display.get(key)
+        # a titled form ("Mr Reid") is how reports refer to adults; prefer it once seen
+        if previous is None or (title.lower() in self._titles and previous[1] != shown):
+            self._display[key] = (role, shown)
+
+    def _bind(self, name: str, role: Role) -> None:
+        if name in self._conflicts or name in self._titles or name in self._noun_roles:
+            return
+        previous = self.names.get(name)
+        if previous is None:
+            self.names[name] = role
+        elif previous != role:
+            del self.names[name]
+            self._conflicts.add(name)
+
+    def _role_from_context(self, doc: Doc, chunk: list[Token]) -> Role | None:
+        first, last = chunk[0], chunk[-1]
+        # a title before the name: "Ms Sarah Clarke", "Mr Reid"
+        if first.i > 0 and doc[first.i - 1].lower_ in self._titles:
+            return self._titles[doc[first.i - 1].lower_]
+        # "Liam (7)", "Liam (aged 7)", "Liam, aged 7"
+        after = [t.lower_ for t in doc[last.i + 1 : last.i + 5]]
+        if _looks_like_age(after):
+            return Role.CHILD
+        # "Sarah Clarke (mother)", "Sarah Clarke, the mother,"
+        for word in after[:3]:
+            if word in {"(", ",", "the", "a", "-", "–"}:
+                continue
+            role = self._noun_roles.get(word)
+            if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
+                return role
+            break
+        # "mother Sarah", "the mother, Sarah Clarke", "son Liam", "Mum (Sarah)"
+        j = first.i - 1
+        while j >= 0 and doc[j].lower_ in {",", "(", "'s"}:
+            j -= 1
+        if j >= 0 and j >= first.i - 3:
+            role = self._noun_roles.get(doc[j].lower_)
+            if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
+                return role
+        # "Sarah is the mother", "Tom is the children's father"
+        if last.dep_ == "nsubj":
+            for child in last.head.children:
+                if child.dep_ == "attr":
+                    role = self._noun_roles.get(child.lower_)
+                    if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
+                        return role
+        return None
+
+    # -- resolving a token ------------------------------------------------------------
+
+    def role_of(self, token: Token | None) -> Role:
+        """The role of the mention headed by ``token``, combining coordinated mentions."""
+        if token is None:
+            return Role.NONE
+        roles = {self._single_role(token)}
+        for conj in token.conjuncts:
+            roles.add(self._single_role(conj))
+        if len(roles) == 1:
+            return roles.pop()
+        if {Role.SURVIVOR, Role.PERPETRATOR} <= roles or Role.BOTH in roles:
+            return Role.BOTH
+        roles.discard(Role.UNKNOWN)
+        return roles.pop() if len(roles) == 1 else Role.UNKNOWN
+
+    def _single_role(self, token: Token) -> Role:
+        lower = token.lower_
+        if token.tag_ == "WP" and token.dep_ in _CAUSAL_DEPS and token.head.dep_ == "relcl":
+            return self._single_role(token.head.head)  # "a mother who failed ..."
+        if lower in self.lex.addressee:
+            return Role.SURVIVOR
+        if lower in self.lex.survivor.pronouns:
+            return self._pronoun(token, Role.SURVIVOR)
+        if lower in self.lex.perpetrator.pronouns:
+            return self._pronoun(token, Role.PERPETRATOR)
+        phrase_role = self._phrase_role(token)
+        if phrase_role is not None:
+            return phrase_role
+        if lower in self.names:
+            return self.names[lower]
+        for child in token.children:  # "Ms Clarke": the head is the surname
+            if child.dep_ == "compound" and child.lower_ in self._titles:
+                return self._titles[child.lower_]
+        if token.i > 0 and token.doc[token.i - 1].lower_ in self._titles:
+            return self._titles[token.doc[token.i - 1].lower_]
+        if lower in self.lex.relational or token.lemma_.lower() in self.lex.relational:
+            return self._relational(token)
+        role = self._noun_roles.get(lower) or self._noun_roles.get(token.lemma_.lower())
+        if role is not None:
+            if role == Role.BOTH and lower in {"adults", "carers", "caregivers"}:
+                return role
+            return role
+        if lower == "parent" and any(c.lower_ == "both" for c in token.children):
+            return Role.BOTH
+        for child in token.children:  # "Sarah Clarke (mother)" parsed as apposition
+            if child.dep_ == "appos":
+                appos_role = self._noun_roles.get(child.lower_)
+                if appos_role is not None:
+                    return appos_role
+        return Role.UNKNOWN
+
+    def _phrase_role(self, token: Token) -> Role | None:
+        doc = token.doc
+        for words, role in self._phrases:
+            n = len(words)
+            start = token.i - n + 1
+            if start >= 0 and tuple(t.lower_ for t in doc[start : token.i + 1]) == words:
+                return role
+        return None
+
+    def _relational(self, token: Token) -> Role:
+        for child in token.children:
+            if child.dep_ == "poss":
+                owner = self._single_role(child)
+                if owner == Role.SURVIVOR:
+                    return Role.PERPETRATOR
+                if owner == Role.PERPETRATOR:
+                    return Role.SURVIVOR
+        return Role.UNKNOWN
+
+    def _pronoun(self, token: Token, default: Role) -> Role:
+        """Nearest compatible mention before the pronoun, else the domain default."""
+        female = default == Role.SURVIVOR
+        sent_starts = [s.start for s in token.doc.sents]
+        window_start = 0
+        for start in sent_starts:
+            if start <= token.i:
+                window_start = start
+        idx = sent_starts.index(window_start)
+        window_start = sent_starts[max(0, idx - _SENTENCE_WINDOW)]
+        for j in range(token.i - 1, window_start - 1, -1):
+            cand = token.doc[j]
+            lower = cand.lower_
+            if lower in self._female:
+                if female:
+                    return Role.CHILD
+                continue
+            if lower in self._male:
+                if not female:
+                    return Role.CHILD
+                continue
+            if cand.pos_ in {"PROPN", "NOUN"} and lower in self.names:
+                role = self.names[lower]
+                if role == Role.CHILD or role == default:
+                    return role
+                continue
+            if lower in self.lex.survivor.nouns or lower in self._titles:
+                if female and self._titles.get(lower, Role.SURVIVOR) == Role.SURVIVOR:
+                    return Role.SURVIVOR
+        return default
+
+    def named(self, role: Role) -> list[str]:
+        """How the document writes each person it binds to ``role`` ("Mr Reid")."""
+        return sorted(
+            shown
+            for key, (bound, shown) in self._display.items()
+            if bound == role and self.names.get(key) == role
+        )
+
+
+def _propn_chunks(doc: Doc) -> list[list[Token]]:
+    chunks: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in doc:
+        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title:
+            current.append(tok)
+        else:
+            if current:
+                chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _looks_like_age(after: list[str]) -> bool:
+    if not after:
+        return False
+    if after[0] == "(":
+        rest = [w for w in after[1:] if w not in {"aged", "age", "years", "yrs", "y", "yo"}]
+        return bool(rest) and rest[0].isdigit()
+    if after[0] == "," and len(after) > 2 and after[1] in {"aged", "age"}:
+        return after[2].isdigit()
+    return False

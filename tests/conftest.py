@@ -1,0 +1,63 @@
+"""Shared fixtures: one analyser per test session (loading spaCy once keeps the suite fast)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blamecheck.api import Analyzer, get_analyzer
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE = ROOT / "corpus" / "samples" / "case-note.txt"
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    return get_analyzer()
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed command as a user would, in a subprocess."""
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "blamecheck", *args],
+        input=data,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=300,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
+
+
+def invoke(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    """Run the CLI in this process (the model stays loaded): exit code, stdout, stderr."""
+    import contextlib
+    import io
+
+    from blamecheck.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    fake_stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    old_stdin = sys.stdin
+    sys.stdin = fake_stdin
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+    finally:
+        sys.stdin = old_stdin
+    return code, out.getvalue(), err.getvalue()
