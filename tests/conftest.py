@@ -21,8 +21,12 @@ def analyzer() -> Analyzer:
     return get_analyzer()
 
 
-def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, in a subprocess."""
     data = stdin.encode() if isinstance(stdin, str) else stdin
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}

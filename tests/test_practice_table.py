@@ -25,7 +25,9 @@ def test_destructive_line_is_flagged_with_its_constructive_counterpart(analyzer,
     offered = [s.replacement for s in findings[0].suggestions]
     own = TABLE.rows[row - 1].constructive
     assert offered[: len(own)] == own  # verbatim, in the table's order, before anything else
-    assert all("003_35b675b3f07ac556.txt" in (s.source or "") for s in findings[0].suggestions[: len(own)])
+    assert all(
+        "003_35b675b3f07ac556.txt" in (s.source or "") for s in findings[0].suggestions[: len(own)]
+    )
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,7 @@ class Analyzer:
             yield self._findings(text, self._dedupe(hits), resolver)
 
     def _dedupe(self, hits: list[tuple[Block, Hit]]) -> list[tuple[Block, Hit]]:
-        """One finding per overlapping stretch of one category: the earlier rule in its pack wins."""
+        """One finding per overlapping stretch of a category: the earlier rule in its pack wins."""
         ordered = sorted(
             hits,
             key=lambda bh: (

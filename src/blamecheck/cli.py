@@ -103,8 +103,7 @@ def check(
     """Lint files, folders or standard input; exit 1 when something is found."""
     from . import documents
     from .api import get_analyzer
-    from .formats import FileReport
-    from .formats import json_format, text_format
+    from .formats import FileReport, json_format, text_format
 
     sources = list(documents.collect(paths))  # a missing path stops before any work
     analyzer = get_analyzer(tuple(pack or ()))
@@ -165,7 +164,9 @@ def rules(
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, as listed by `rules`.")],
+    rule_id: Annotated[
+        str, typer.Argument(metavar="RULE", help="A rule id, as listed by `rules`.")
+    ],
     pack: PackOption = None,
 ) -> None:
     """Why a rule exists (the principle and its source), examples and alternatives."""
@@ -189,7 +190,7 @@ def explain(
     print()
     print("Sources:")
     for source in rule.sources:
-        print(f"  - {source.seed}: \"{' '.join(source.passage.split())}\"")
+        print(f'  - {source.seed}: "{" ".join(source.passage.split())}"')
     print()
     print("Flags, for example:")
     for example in rule.examples.positive:
@@ -210,7 +211,9 @@ def evaluate(
         Path | None, typer.Argument(help="Corpus folder with dev/ and test/ (default: bundled).")
     ] = None,
     split: Annotated[Split, typer.Option(help="Which split to score.")] = Split.TEST,
-    errors: Annotated[bool, typer.Option("--errors", help="List every miss and false positive.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List every miss and false positive.")
+    ] = False,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.TEXT,
@@ -221,9 +224,11 @@ def evaluate(
     from .evaluation import (
         SPLITS,
         default_corpus_dir,
-        evaluate as run_evaluation,
         load_corpus,
         render_text,
+    )
+    from .evaluation import (
+        evaluate as run_evaluation,
     )
 
     analyzer = get_analyzer(tuple(pack or ()))

@@ -86,7 +86,9 @@ def read(source: Source, encoding: str | None = None, max_mb: float = DEFAULT_MA
         except FileNotFoundError:
             raise InputError(f"{name}: no such file or folder") from None
         except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+            raise InputError(
+                f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})"
+            ) from None
     return decode(data, name, encoding)
 
 
@@ -94,7 +96,8 @@ def _read_limited(handle: BinaryIO, limit: int, name: str, max_mb: float) -> byt
     data = handle.read(limit + 1)
     if len(data) > limit:
         raise InputError(
-            f"{name}: input is over the {max_mb:g} MB limit; split it or raise the limit with --max-size"
+            f"{name}: input is over the {max_mb:g} MB limit; "
+            "split it or raise the limit with --max-size"
         )
     return data
 

@@ -222,7 +222,9 @@ class Engine:
             # take the question mark or full stop with the question itself
             if span.end < sent.end and doc[span.end].text in {"?", "."}:
                 span = doc[span.start : span.end + 1]
-            hit = self._check(phrase.compiled, span, span.root, resolver, quotes, phrase.alternatives)
+            hit = self._check(
+                phrase.compiled, span, span.root, resolver, quotes, phrase.alternatives
+            )
             if hit:
                 yield hit
 
@@ -246,9 +248,10 @@ class Engine:
             return None
         if cond.subject_not is not None and resolver.role_of(subject) in cond.subject_not:
             return None
-        if cond.object is not None:
-            if resolver.role_of(grammar.clause_object(anchor)) not in cond.object:
-                return None
+        if cond.object is not None and (
+            resolver.role_of(grammar.clause_object(anchor)) not in cond.object
+        ):
+            return None
         if cond.negated is not None and grammar.is_negated(anchor) != cond.negated:
             return None
         if cond.unless_explained and self._explained(anchor, span, resolver):
@@ -291,7 +294,9 @@ class Engine:
         # "his threats meant she could not leave", "what makes you stay?": the clause is
         # the effect of something else, not her free-standing choice
         top = grammar.clause_chain(anchor)[-1]
-        return top.dep_ in {"ccomp", "xcomp", "advcl"} and top.head.lemma_.lower() in self._causative
+        return (
+            top.dep_ in {"ccomp", "xcomp", "advcl"} and top.head.lemma_.lower() in self._causative
+        )
 
     def _names_his_behaviour(self, tokens: Any, resolver: RoleResolver) -> bool:
         for token in tokens:
@@ -316,8 +321,10 @@ def doc_text(token: Token) -> str:
     """The mention headed by ``token`` as written: "Ms Clarke", "The mother", "She"."""
     doc = token.doc
     left = token.i
-    while left > 0 and doc[left - 1].dep_ in {"compound", "det", "amod", "poss"} and (
-        doc[left - 1].head.i in range(left, token.i + 1)
+    while (
+        left > 0
+        and doc[left - 1].dep_ in {"compound", "det", "amod", "poss"}
+        and (doc[left - 1].head.i in range(left, token.i + 1))
     ):
         left -= 1
     return doc[left : token.i + 1].text

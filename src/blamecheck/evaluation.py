@@ -48,7 +48,9 @@ def default_corpus_dir() -> Path:
     return Path(str(resources.files("blamecheck") / "_data" / "corpus"))
 
 
-def load_corpus(directory: Path, splits: Iterable[str], known_rules: set[str]) -> list[LoadedExample]:
+def load_corpus(
+    directory: Path, splits: Iterable[str], known_rules: set[str]
+) -> list[LoadedExample]:
     """Every example of the chosen splits, each label checked against the known rules."""
     if not directory.is_dir():
         raise InputError(f"{directory}: corpus folder not found")
@@ -210,7 +212,9 @@ def render_text(report: Report, show_errors: bool) -> str:
         "",
     ]
     width = max((len(k) for k in report.rules), default=10)
-    header = f"{'rule':<{width}}  {'tp':>4} {'fp':>4} {'fn':>4}  {'prec':>5} {'recall':>6} {'f1':>5}"
+    header = (
+        f"{'rule':<{width}}  {'tp':>4} {'fp':>4} {'fn':>4}  {'prec':>5} {'recall':>6} {'f1':>5}"
+    )
     for title, table in (("per rule", report.rules), ("per category", report.categories)):
         lines.append(f"{title}:")
         lines.append(header.replace("rule", "name" if table is report.categories else "rule", 1))
@@ -230,6 +234,6 @@ def render_text(report: Report, show_errors: bool) -> str:
             else:
                 lines.append(
                     f"FALSE+ {error.example.example.id} [{error.label}] "
-                    f"flagged \"{error.flagged}\": {text}"
+                    f'flagged "{error.flagged}": {text}'
                 )
     return "\n".join(lines).rstrip() + "\n"

@@ -45,7 +45,7 @@ def clause_chain(anchor: Token) -> list[Token]:
 
 
 def clause_subject(anchor: Token) -> Token | None:
-    """Who the clause around ``anchor`` is about: its subject, or the noun an adjective describes."""
+    """Who the clause around ``anchor`` is about: its subject, or the noun described."""
     token = clause_chain(anchor)[-1]
     if token.dep_ in {"amod", "appos"} and token.head.pos_ in _NOMINAL:
         return token.head
@@ -82,9 +82,11 @@ def is_negated(anchor: Token) -> bool:
     """True when the anchor's clause carries a negation ("has not left", "won't leave")."""
     for token in clause_chain(anchor):
         for child in token.children:
-            if child.dep_ == "neg" or child.lower_ in {"never", "no", "not", "n't", "nt"}:
-                if child.dep_ in {"neg", "advmod", "det"}:
-                    return True
+            if child.dep_ == "neg" or (
+                child.lower_ in {"never", "no", "not", "n't", "nt"}
+                and child.dep_ in {"advmod", "det"}
+            ):
+                return True
     return False
 
 

@@ -26,9 +26,7 @@ def model_package() -> str:
     for name in MODEL_PACKAGES:
         if importlib.util.find_spec(name) is not None:
             return name
-    raise ModelMissingError(
-        f"no English spaCy model is installed; install it with: {INSTALL_HINT}"
-    )
+    raise ModelMissingError(f"no English spaCy model is installed; install it with: {INSTALL_HINT}")
 
 
 @cache
@@ -49,4 +47,6 @@ def load_pipeline() -> Language:
 def model_description() -> str:
     """Name and version of the pipeline, for reports and the README."""
     nlp = load_pipeline()
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
+    return (
+        f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
+    )

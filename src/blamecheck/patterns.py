@@ -6,6 +6,7 @@ Harper's rule files and retext-equality's YAML. The engine never needs new code 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from enum import StrEnum
@@ -135,6 +136,16 @@ class TokenPattern(_PatternBase):
     kind: Literal["tokens"]
     pattern: list[dict[str, Any]] = Field(min_length=1)
     anchor: int | None = Field(default=None, ge=0)
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_for_spacy(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from spacy.schemas import validate_token_pattern
+
+        problems = validate_token_pattern(value)
+        if problems:
+            raise ValueError(problems[0].replace("[pattern -> ", "[token "))
+        return value
 
 
 class DependencyPattern(_PatternBase):
@@ -288,10 +299,8 @@ def _describe_error(path: Path, raw: Any, exc: ValidationError) -> str:
     where = ""
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         rule_id = None
-        try:
+        with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
             rule_id = raw["rules"][loc[1]].get("id")
-        except (KeyError, IndexError, TypeError, AttributeError):
-            pass
         where = f"rule {rule_id or '#' + str(loc[1] + 1)}: "
         loc = loc[2:]
     # drop the discriminator tag pydantic inserts into union locations ("tokens", "fuzzy")
@@ -366,7 +375,8 @@ class PackSet:
             for rule in pack.rules:
                 if rule.id in seen:
                     raise PatternError(
-                        f"{rule.origin}: rule {rule.id}: field id: already defined in {seen[rule.id]}"
+                        f"{rule.origin}: rule {rule.id}: field id: "
+                        f"already defined in {seen[rule.id]}"
                     )
                 seen[rule.id] = rule.origin or Path("?")
                 for i, pattern in enumerate(rule.patterns):

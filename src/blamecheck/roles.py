@@ -108,6 +108,9 @@ class RoleResolver:
         self._phrases: list[tuple[tuple[str, ...], Role]] = [
             (tuple(w.lower() for w in p), Role.SURVIVOR) for p in lexicon.survivor.phrases
         ] + [(tuple(w.lower() for w in p), Role.PERPETRATOR) for p in lexicon.perpetrator.phrases]
+        self._phrases_by_last: dict[str, list[tuple[tuple[str, ...], Role]]] = {}
+        for words, role in self._phrases:
+            self._phrases_by_last.setdefault(words[-1], []).append((words, role))
         self.names: dict[str, Role] = {k.lower(): v for k, v in (known_names or {}).items()}
         self._conflicts: set[str] = set()
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
@@ -234,8 +237,11 @@ class RoleResolver:
         return Role.UNKNOWN
 
     def _phrase_role(self, token: Token) -> Role | None:
+        candidates = self._phrases_by_last.get(token.lower_)
+        if not candidates:
+            return None
         doc = token.doc
-        for words, role in self._phrases:
+        for words, role in candidates:
             n = len(words)
             start = token.i - n + 1
             if start >= 0 and tuple(t.lower_ for t in doc[start : token.i + 1]) == words:
@@ -243,7 +249,10 @@ class RoleResolver:
         return None
 
     def _relational(self, token: Token) -> Role:
-        for child in token.children:
+        # the possessor may hang off a compound: "his ex-partner" parses as his -> ex -> partner
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        owners += [g for c in token.children if c.dep_ == "compound" for g in c.children]
+        for child in owners:
             if child.dep_ == "poss":
                 owner = self._single_role(child)
                 if owner == Role.SURVIVOR:
@@ -278,9 +287,11 @@ class RoleResolver:
                 if role == Role.CHILD or role == default:
                     return role
                 continue
-            if lower in self.lex.survivor.nouns or lower in self._titles:
-                if female and self._titles.get(lower, Role.SURVIVOR) == Role.SURVIVOR:
-                    return Role.SURVIVOR
+            is_survivor_word = lower in self.lex.survivor.nouns or (
+                self._titles.get(lower) == Role.SURVIVOR
+            )
+            if female and is_survivor_word:
+                return Role.SURVIVOR
         return default
 
     def named(self, role: Role) -> list[str]:
@@ -292,11 +303,15 @@ class RoleResolver:
         )
 
 
+_TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})
+
+
 def _propn_chunks(doc: Doc) -> list[list[Token]]:
+    """Runs of capitalised proper nouns: "Sarah Clarke" (a title before it is not part of it)."""
     chunks: list[list[Token]] = []
     current: list[Token] = []
     for tok in doc:
-        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title:
+        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title and tok.lower_ not in _TITLE_WORDS:
             current.append(tok)
         else:
             if current:
