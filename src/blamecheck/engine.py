@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import grammar
 from .errors import PatternError
+from .gate import Gate, required_words
 from .patterns import (
     Alternative,
     Conditions,
@@ -78,6 +79,8 @@ class Engine:
         self._dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._fuzzy: list[_FuzzyPhrase] = []
+        self._gate = Gate()
+        self._stop_words = nlp.Defaults.stop_words
         self._causal = self._words("causal-markers")
         self._concessive = self._words("concessive-markers")
         self._coercion = self._words("coercion")
@@ -112,6 +115,7 @@ class Engine:
             if isinstance(pattern, TokenPattern):
                 spec = expand_lexicons(pattern.pattern, self.packs.lexicons)
                 self._matcher.add(key, [spec], greedy="LONGEST")
+                self._gate.add(required_words(spec, self._stop_words))
                 if pattern.anchor is not None and pattern.anchor >= len(spec):
                     raise ValueError("anchor is past the end of the pattern")
             elif isinstance(pattern, DependencyPattern):
@@ -160,19 +164,30 @@ class Engine:
 
     # -- running --------------------------------------------------------------------------
 
-    def annotate_roles(self, doc: Doc, resolver: RoleResolver) -> None:
+    def annotate_roles(self, tokens: Doc | Span, resolver: RoleResolver) -> None:
         """Set ``token._.role`` so token patterns can ask for a role directly."""
-        for token in doc:
+        for token in tokens:
             token._.role = resolver.role_of(token).value if token.pos_ in _ROLE_POS else ""
-        for token in doc:  # titles and first names share the role of the surname they precede
+        for token in tokens:  # titles and first names share the role of the surname they precede
             if token.dep_ == "compound" and token.head._.role not in ("", Role.UNKNOWN.value):
                 token._.role = token.head._.role
 
+    def _token_matches(self, doc: Doc, resolver: RoleResolver) -> Iterator[tuple[int, int, int]]:
+        """Matcher results over the sentences the lexical gate admits, in doc positions."""
+        if self._gate.open:
+            self.annotate_roles(doc, resolver)
+            yield from self._matcher(doc)
+            return
+        for sent in doc.sents:
+            if self._gate.admits(sent):
+                self.annotate_roles(sent, resolver)
+                for key, start, end in self._matcher(sent):
+                    yield key, sent.start + start, sent.start + end
+
     def run(self, doc: Doc, resolver: RoleResolver) -> list[Hit]:
-        self.annotate_roles(doc, resolver)
         quotes = quoted_ranges(doc.text)
         hits: list[Hit] = []
-        for key, start, end in self._matcher(doc):
+        for key, start, end in self._token_matches(doc, resolver):
             compiled = self._compiled[self.nlp.vocab.strings[key]]
             span = doc[start:end]
             anchor_index = compiled.pattern.anchor

@@ -264,13 +264,11 @@ class RoleResolver:
     def _pronoun(self, token: Token, default: Role) -> Role:
         """Nearest compatible mention before the pronoun, else the domain default."""
         female = default == Role.SURVIVOR
-        sent_starts = [s.start for s in token.doc.sents]
-        window_start = 0
-        for start in sent_starts:
-            if start <= token.i:
-                window_start = start
-        idx = sent_starts.index(window_start)
-        window_start = sent_starts[max(0, idx - _SENTENCE_WINDOW)]
+        window_start = token.sent.start
+        for _ in range(_SENTENCE_WINDOW):
+            if window_start == 0:
+                break
+            window_start = token.doc[window_start - 1].sent.start
         for j in range(token.i - 1, window_start - 1, -1):
             cand = token.doc[j]
             lower = cand.lower_
