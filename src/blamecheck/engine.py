@@ -37,6 +37,10 @@ if not Token.has_extension("role"):
     Token.set_extension("role", default="")
 
 _ROLE_POS = frozenset({"NOUN", "PROPN", "PRON"})
+_NP_DEPS = frozenset({"det", "poss", "compound", "case", "predet", "nummod", "amod"})
+_PERSON_ROLES = frozenset(
+    {Role.SURVIVOR.value, Role.PERPETRATOR.value, Role.CHILD.value, Role.BOTH.value}
+)
 _MAX_SUBJECT_GAP = 10  # tokens between a subject and its match still shown as one span
 
 
@@ -168,9 +172,16 @@ class Engine:
         """Set ``token._.role`` so token patterns can ask for a role directly."""
         for token in tokens:
             token._.role = resolver.role_of(token).value if token.pos_ in _ROLE_POS else ""
-        for token in tokens:  # titles and first names share the role of the surname they precede
-            if token.dep_ == "compound" and token.head._.role not in ("", Role.UNKNOWN.value):
-                token._.role = token.head._.role
+        # the words of a noun phrase share its head's role, so "her partner", "the father"
+        # and "Mr Reid" each match as one perpetrator mention
+        for token in tokens:
+            head = token
+            for _ in range(4):
+                if head.dep_ not in _NP_DEPS or head.head is head:
+                    break
+                head = head.head
+            if head is not token and head._.role in _PERSON_ROLES:
+                token._.role = head._.role
 
     def _token_matches(self, doc: Doc, resolver: RoleResolver) -> Iterator[tuple[int, int, int]]:
         """Matcher results over the sentences the lexical gate admits, in doc positions."""

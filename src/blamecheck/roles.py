@@ -229,6 +229,10 @@ class RoleResolver:
             return role
         if lower == "parent" and any(c.lower_ == "both" for c in token.children):
             return Role.BOTH
+        if token.pos_ == "NOUN":  # "her drinking", "Mother's engagement": the possessor's
+            for child in token.children:
+                if child.dep_ == "poss":
+                    return self._single_role(child)
         for child in token.children:  # "Sarah Clarke (mother)" parsed as apposition
             if child.dep_ == "appos":
                 appos_role = self._noun_roles.get(child.lower_)

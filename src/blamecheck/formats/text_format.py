@@ -9,7 +9,7 @@ from ..findings import Finding
 from . import FileReport
 
 _MAX_CONTEXT = 160
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')]*(?=\s)|\n")
 
 
 class Style:

@@ -1,0 +1,139 @@
+"""The evaluation: scoring is right on a tiny corpus, and the bundled corpus meets its targets."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from blamecheck.evaluation import default_corpus_dir, evaluate, load_corpus
+
+from .conftest import invoke
+
+CORPUS = default_corpus_dir()
+
+
+def _write(tmp_path: Path, split: str, rows: list[dict]) -> None:
+    (tmp_path / split).mkdir(parents=True, exist_ok=True)
+    with (tmp_path / split / "examples.jsonl").open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row) + "\n")
+
+
+def test_scoring_counts_hits_misses_and_false_positives(analyzer, tmp_path: Path):
+    _write(
+        tmp_path,
+        "test",
+        [
+            # found by the right rule: a true positive for the rule and the category
+            {
+                "id": "a",
+                "text": "Mother failed to protect the children.",
+                "expected": ["victim-blaming/failure-to-protect"],
+            },
+            # found, but labelled with another rule of the category: wrong rule, right category
+            {
+                "id": "b",
+                "text": "Mother failed to protect the children.",
+                "expected": ["victim-blaming/allowed-exposure"],
+            },
+            # an alternative label accepts either rule
+            {
+                "id": "c",
+                "text": "Mother failed to protect the children.",
+                "expected": ["victim-blaming/allowed-exposure|victim-blaming/failure-to-protect"],
+            },
+            # missed
+            {
+                "id": "d",
+                "text": "The referral was received.",
+                "expected": ["victim-blaming/relationship-status"],
+            },
+            # a clean example that is flagged: a false positive
+            {"id": "e", "text": "She chose to stay with him.", "expected": []},
+        ],
+    )
+    examples = load_corpus(tmp_path, ["test"], set(analyzer.packs.by_id))
+    report = evaluate(analyzer, examples, ["test"])
+    ftp = report.rules["victim-blaming/failure-to-protect"]
+    assert (ftp.tp, ftp.fp, ftp.fn) == (2, 1, 0)
+    assert report.rules["victim-blaming/allowed-exposure"].fn == 1
+    assert report.rules["victim-blaming/relationship-status"].fn == 1
+    assert report.rules["victim-blaming/relationship-status"].fp == 1
+    category = report.categories["victim-blaming"]
+    assert (category.tp, category.fp, category.fn) == (3, 1, 1)
+    assert category.precision == 0.75 and category.recall == 0.75
+    kinds = Counter(e.kind for e in report.errors)
+    assert kinds == {"missed": 1, "false-positive": 1}
+
+
+def test_eval_command_prints_tables_and_errors(tmp_path: Path):
+    _write(
+        tmp_path,
+        "dev",
+        [
+            {
+                "id": "x",
+                "text": "Mum went back to him.",
+                "expected": ["victim-blaming/relationship-status"],
+            },
+            {"id": "y", "text": "Mr Reid hit her.", "expected": ["victim-blaming"]},
+        ],
+    )
+    code, out, _ = invoke("eval", str(tmp_path), "--split", "dev", "--errors")
+    assert code == 0
+    assert "per rule:" in out and "per category:" in out
+    assert "victim-blaming/relationship-status" in out
+    assert "MISSED y [victim-blaming]: Mr Reid hit her." in out
+    code, out, _ = invoke("eval", str(tmp_path), "--split", "dev", "--format", "json")
+    payload = json.loads(out)
+    assert payload["categories"]["victim-blaming"]["recall"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        (
+            '{"id": "z", "text": "t", "expected": ["victim-blaming/nope"]}',
+            "unknown rule or category",
+        ),
+        ('{"id": "z", "text": "", "expected": []}', "field text"),
+    ],
+)
+def test_broken_corpus_line_is_named(tmp_path: Path, line: str, expected: str):
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "bad.jsonl").write_text(line + "\n", encoding="utf-8")
+    code, _, err = invoke("eval", str(tmp_path))
+    assert code == 2 and "bad.jsonl:1:" in err and expected in err
+
+
+def test_corpus_size_and_coverage(analyzer):
+    examples = load_corpus(CORPUS, ["dev", "test"], set(analyzer.packs.by_id))
+    positives = [
+        e for e in examples if any(x.startswith("victim-blaming") for x in e.example.expected)
+    ]
+    clean = [e for e in examples if not e.example.expected]
+    assert len(positives) >= 150 and len(clean) >= 150
+    texts = [e.example.text for e in examples]
+    assert len(texts) == len(set(texts)), "duplicate texts in the corpus"
+    for rule in analyzer.packs.rules:
+        for split in ("dev", "test"):
+            labelled = [
+                e
+                for e in examples
+                if e.split == split and any(rule.id in x.split("|") for x in e.example.expected)
+            ]
+            near = [e for e in examples if e.split == split and rule.id in e.example.near_miss]
+            assert labelled, f"{rule.id} has no positive example in {split}"
+            assert near, f"{rule.id} has no near-miss example in {split}"
+
+
+def test_victim_blaming_meets_its_targets_on_test(analyzer):
+    examples = load_corpus(CORPUS, ["test"], set(analyzer.packs.by_id))
+    report = evaluate(analyzer, examples, ["test"])
+    category = report.categories["victim-blaming"]
+    assert category.precision is not None and category.precision >= 0.9
+    assert category.recall is not None and category.recall >= 0.9
