@@ -114,15 +114,12 @@ class Analyzer:
             ),
         )
         kept: list[tuple[Block, Hit]] = []
+        # hits overlap only within one paragraph, so compare within (paragraph, category)
+        taken: dict[tuple[int, str], list[Hit]] = {}
         for block, hit in ordered:
-            start, end = block.offset + hit.start, block.offset + hit.end
-            clash = any(
-                k_hit.rule.category == hit.rule.category
-                and start < k_block.offset + k_hit.end
-                and k_block.offset + k_hit.start < end
-                for k_block, k_hit in kept
-            )
-            if not clash:
+            others = taken.setdefault((block.offset, hit.rule.category.value), [])
+            if not any(hit.start < o.end and o.start < hit.end for o in others):
+                others.append(hit)
                 kept.append((block, hit))
         return kept
 
