@@ -106,6 +106,8 @@ def check(
     from .formats import FileReport, json_format, text_format
 
     sources = list(documents.collect(paths))  # a missing path stops before any work
+    if not sources:
+        _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
     analyzer = get_analyzer(tuple(pack or ()))
     reports: list[FileReport] = []
     failed = False
