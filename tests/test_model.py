@@ -1,4 +1,4 @@
-"""The English model: Explosion's package preferred, the re-upload as fallback, a clear error if none."""
+"""The English model: Explosion's package first, the re-upload second, a clear error if none."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from blamecheck import nlp
 HIDE_MODELS = """
 import importlib.util as u
 real = u.find_spec
-u.find_spec = lambda name, *a, **k: None if name.startswith("en_core_web_sm") else real(name, *a, **k)
+def hide(name, *args, **kwargs):
+    return None if name.startswith("en_core_web_sm") else real(name, *args, **kwargs)
+u.find_spec = hide
 from blamecheck.cli import main
 main(["check", "-"])
 """
