@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -276,6 +276,9 @@ def default_patterns_dir() -> Path:
     return Path(str(resources.files("blamecheck") / "_data" / "patterns"))
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -342,23 +345,11 @@ class PackSet:
         directory = directory or default_patterns_dir()
         if not directory.is_dir():
             raise PatternError(f"{directory}: pattern folder not found")
-        roles = RoleLexicon.load(directory / "roles.yaml")
-        lexicons: dict[str, Lexicon] = {}
+        roles = _load_model(directory / "roles.yaml", RoleLexicon)
         lex_path = directory / "lexicons.yaml"
-        if lex_path.exists():
-            raw = _read_yaml(lex_path)
-            try:
-                lexicons = LexiconFile.model_validate(raw).lexicons
-            except ValidationError as exc:
-                raise PatternError(_describe_error(lex_path, raw, exc)) from None
-        table = None
+        lexicons = _load_model(lex_path, LexiconFile).lexicons if lex_path.exists() else {}
         table_path = directory / "practice-table.yaml"
-        if table_path.exists():
-            raw = _read_yaml(table_path)
-            try:
-                table = PracticeTable.model_validate(raw)
-            except ValidationError as exc:
-                raise PatternError(_describe_error(table_path, raw, exc)) from None
+        table = _load_model(table_path, PracticeTable) if table_path.exists() else None
         # one pack per category, named after it; other YAML files here are data the packs use
         pack_files = [directory / f"{c.value}.yaml" for c in Category]
         pack_files = [path for path in pack_files if path.exists()]
@@ -384,12 +375,17 @@ class PackSet:
         return cls(packs, lexicons, table, roles)
 
 
-def _load_pack(path: Path) -> Pack:
+def _load_model(path: Path, model: type[_M]) -> _M:
+    """Read and validate one YAML file; any problem becomes one PatternError line."""
     raw = _read_yaml(path)
     try:
-        pack = Pack.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         raise PatternError(_describe_error(path, raw, exc)) from None
+
+
+def _load_pack(path: Path) -> Pack:
+    pack = _load_model(path, Pack)
     for rule in pack.rules:
         rule._origin = path
     return pack

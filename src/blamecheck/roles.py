@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Token
-
-from .errors import PatternError
 
 
 class Role(StrEnum):
@@ -58,28 +54,6 @@ class RoleLexicon(_Strict):
     relational: list[str]
     couple: _NounLexicon
     addressee: list[str]
-
-    @classmethod
-    def load(cls, path: Path) -> RoleLexicon:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            return cls.model_validate(raw)
-        except OSError as exc:
-            raise PatternError(f"{path}: cannot read ({exc.strerror})") from None
-        except yaml.YAMLError as exc:
-            raise PatternError(f"{path}: not valid YAML ({_yaml_where(exc)})") from None
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise PatternError(f"{path}: field {field}: {err['msg']}") from None
-
-
-def _yaml_where(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or "syntax error"
-    if mark is not None:
-        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
-    return problem
 
 
 _CAUSAL_DEPS = frozenset({"nsubj", "nsubjpass"})
