@@ -8,7 +8,7 @@ a new rule is new YAML, not new code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -53,8 +53,6 @@ class Hit:
     end: int
     alternatives: tuple[Alternative, ...]
     subject: str | None = None
-    in_quotes: bool = False
-    extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -285,14 +283,12 @@ class Engine:
         if cond.unless_attributed and self._attributed(anchor, resolver):
             return None
         start, end = span.start, span.end
-        subject_text = None
+        subject_text = None  # only when the finding starts with it, so templates can restate it
         if subject is not None and subject.sent == span.sent:
             left = subject.left_edge.i
             if left < start and start - subject.i <= _MAX_SUBJECT_GAP:
                 start = left
-            if subject.i < span.start or subject.i >= span.end:
-                subject_text = doc_text(subject)
-            else:
+            if start == left:
                 subject_text = doc_text(subject)
         doc = span.doc
         while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in {"?", ")"}:
@@ -302,8 +298,7 @@ class Engine:
             start=doc[start].idx,
             end=doc[end - 1].idx + len(doc[end - 1].text),
             alternatives=alternatives if alternatives is not None else compiled.alternatives,
-            subject=subject_text if start < span.start or subject_text else None,
-            in_quotes=inside_quotes,
+            subject=subject_text,
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
