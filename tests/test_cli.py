@@ -162,3 +162,42 @@ def test_sample_report_has_findings():
     code, out, _ = invoke("check", str(SAMPLE))
     assert code == 1
     assert "victim-blaming/" in out
+
+
+def test_agentless_passive_gets_an_active_rewrite_with_a_placeholder_actor():
+    code, out, _ = invoke(
+        "check", "--format", "json", "-", stdin="Ms Clarke was assaulted on 3 March.\n"
+    )
+    (finding,) = json.loads(out)["files"][0]["findings"]
+    assert code == 1
+    assert finding["category"] == "perpetrator-agency"
+    assert (
+        finding["suggestions"][0]["replacement"] == "[who did this] assaulted Ms Clarke on 3 March"
+    )
+    assert finding["suggestions"][0]["status"] == "needs-input"
+
+
+def test_the_actor_the_document_names_is_proposed():
+    text = "Mr Reid punched Ms Clarke in March.\nMs Clarke was assaulted on 3 March.\n"
+    code, out, _ = invoke("check", "--format", "json", "-", stdin=text)
+    (finding,) = json.loads(out)["files"][0]["findings"]
+    assert code == 1 and finding["line"] == 2
+    assert finding["suggestions"][0]["replacement"] == "Mr Reid assaulted Ms Clarke on 3 March"
+    assert finding["suggestions"][0]["status"] == "complete"
+
+
+def test_two_named_actors_leave_the_placeholder():
+    text = "Mr Reid punched Ms Clarke.\nMr Singh slapped her.\nShe was assaulted on 3 March.\n"
+    code, out, _ = invoke("check", "--format", "json", "-", stdin=text)
+    assert code == 1
+    (finding,) = json.loads(out)["files"][0]["findings"]
+    assert finding["suggestions"][0]["replacement"] == "[who did this] assaulted her on 3 March"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ms Clarke was assaulted by Mr Reid on 3 March.", "The referral was received on 2 May."],
+)
+def test_agent_passive_and_procedural_passive_are_clean(line: str):
+    proc = run_cli("check", "-", stdin=line + "\n")
+    assert proc.returncode == 0, proc.stdout

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .engine import Engine, Hit
+from spacy.tokens import Doc
+
+from .engine import Engine, Hit, doc_text
 from .findings import Finding
 from .nlp import load_pipeline
 from .patterns import PackSet
@@ -101,7 +103,36 @@ class Analyzer:
             hits: list[tuple[Block, Hit]] = []
             for block, doc in zip(blocks, docs, strict=True):
                 hits.extend((block, hit) for hit in self.engine.run(doc, resolver))
-            yield self._findings(text, self._dedupe(hits), resolver)
+            actor = self._sole_actor(docs, resolver)
+            yield self._findings(text, self._dedupe(hits), resolver, actor)
+
+    def _sole_actor(self, docs: list[Doc], resolver: RoleResolver) -> str | None:
+        """The one person the document names as using violence ("Mr Reid punched her"), if one.
+
+        Rewrites may name him; with two or none, they leave a placeholder instead of guessing.
+        """
+        violent = self.engine.violent_verbs
+        named_perpetrators = resolver.named(Role.PERPETRATOR)
+        actors: dict[str, str] = {}
+        for doc in docs:
+            for token in doc:
+                if token.pos_ != "VERB" or token.lemma_.lower() not in violent:
+                    continue
+                people = [c for c in token.children if c.dep_ == "nsubj"]
+                people += [g for c in token.children if c.dep_ == "agent" for g in c.children]
+                for person in people:
+                    role = resolver.role_of(person)
+                    if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH):
+                        continue
+                    if person.pos_ == "PRON":
+                        if role != Role.PERPETRATOR or len(named_perpetrators) != 1:
+                            actors[f"<{person.lower_}>"] = ""  # someone unnamed: ambiguous
+                            continue
+                        shown = named_perpetrators[0]
+                    else:
+                        shown = resolver.display_of(person) or doc_text(person)
+                    actors.setdefault(shown.split()[-1].lower(), shown)
+        return next(iter(actors.values())) if len(actors) == 1 else None
 
     def _dedupe(self, hits: list[tuple[Block, Hit]]) -> list[tuple[Block, Hit]]:
         """One finding per overlapping stretch of a category: the earlier rule in its pack wins."""
@@ -124,7 +155,11 @@ class Analyzer:
         return kept
 
     def _findings(
-        self, text: str, hits: list[tuple[Block, Hit]], resolver: RoleResolver
+        self,
+        text: str,
+        hits: list[tuple[Block, Hit]],
+        resolver: RoleResolver,
+        actor: str | None = None,
     ) -> list[Finding]:
         lines = LineIndex(text)
         perpetrators = resolver.named(Role.PERPETRATOR)
@@ -140,6 +175,8 @@ class Analyzer:
                 perpetrator=perpetrators[0] if len(perpetrators) == 1 else None,
                 survivor=survivors[0] if len(survivors) == 1 else None,
                 match=flagged,
+                actor=actor,
+                slots=hit.slots,
             )
             findings.append(
                 Finding(

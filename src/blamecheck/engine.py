@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz
+from spacy.attrs import DEP, LEMMA, LOWER
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.matcher import DependencyMatcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from . import grammar
 from .errors import PatternError
-from .gate import Gate, required_words
+from .gate import GatedMatcher
 from .patterns import (
     Alternative,
     Conditions,
@@ -53,6 +55,8 @@ class Hit:
     end: int
     alternatives: tuple[Alternative, ...]
     subject: str | None = None
+    # pieces of the flagged clause for templates: {patient}, {active}, {rest}
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class _FuzzyPhrase:
     normalized: str
     alternatives: tuple[Alternative, ...]
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(self.normalized.split())
+
 
 class Engine:
     """Compiled matchers for a PackSet, bound to one spaCy vocabulary."""
@@ -77,16 +85,19 @@ class Engine:
         self.packs = packs
         self.nlp = nlp
         self._compiled: dict[str, _Compiled] = {}
-        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._matcher = GatedMatcher(nlp.vocab, nlp.Defaults.stop_words)
         self._dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._fuzzy: list[_FuzzyPhrase] = []
-        self._gate = Gate()
-        self._stop_words = nlp.Defaults.stop_words
+        # per dependency pattern: lemmas its first node needs, dependency labels it needs
+        self._dep_gates: list[tuple[frozenset[str] | None, frozenset[str]]] = []
         self._causal = self._words("causal-markers")
         self._concessive = self._words("concessive-markers")
         self._coercion = self._words("coercion")
         self._causative = self._words("causative-verbs")
+        self.violent_verbs = self._words("violent-verbs")
+        self._non_agents = self._words("non-agents")
+        self._violence = self._words("violence-words") | self._words("event-nouns")
         for rule in packs.rules:
             for index, pattern in enumerate(rule.patterns):
                 self._compile(rule, index, pattern)
@@ -116,13 +127,22 @@ class Engine:
         try:
             if isinstance(pattern, TokenPattern):
                 spec = expand_lexicons(pattern.pattern, self.packs.lexicons)
-                self._matcher.add(key, [spec], greedy="LONGEST")
-                self._gate.add(required_words(spec, self._stop_words))
+                self._matcher.add(key, spec)
                 if pattern.anchor is not None and pattern.anchor >= len(spec):
                     raise ValueError("anchor is past the end of the pattern")
             elif isinstance(pattern, DependencyPattern):
                 spec = expand_lexicons(pattern.pattern, self.packs.lexicons)
                 self._dep_matcher.add(key, [spec])
+                first = spec[0].get("RIGHT_ATTRS", {}).get("LEMMA")
+                lemmas = None
+                if isinstance(first, dict) and isinstance(first.get("IN"), list):
+                    lemmas = frozenset(str(w).lower() for w in first["IN"])
+                deps = frozenset(
+                    node["RIGHT_ATTRS"]["DEP"]
+                    for node in spec
+                    if isinstance(node.get("RIGHT_ATTRS", {}).get("DEP"), str)
+                )
+                self._dep_gates.append((lemmas, deps))
             elif isinstance(pattern, PhrasePattern):
                 self._phrase_matcher.add(key, [self.nlp.make_doc(p) for p in pattern.phrases])
             elif isinstance(pattern, FuzzyPattern):
@@ -181,22 +201,24 @@ class Engine:
             if head is not token and head._.role in _PERSON_ROLES:
                 token._.role = head._.role
 
-    def _token_matches(self, doc: Doc, resolver: RoleResolver) -> Iterator[tuple[int, int, int]]:
-        """Matcher results over the sentences the lexical gate admits, in doc positions."""
-        if self._gate.open:
-            self.annotate_roles(doc, resolver)
-            yield from self._matcher(doc)
-            return
-        for sent in doc.sents:
-            if self._gate.admits(sent):
-                self.annotate_roles(sent, resolver)
-                for key, start, end in self._matcher(sent):
-                    yield key, sent.start + start, sent.start + end
+    def _dep_gate_open(self, doc: Doc) -> bool:
+        """Run the dependency matcher only if some pattern's first word is in the paragraph."""
+        if not self._dep_gates:
+            return False
+        strings = self.nlp.vocab.strings
+        arrays = doc.to_array([LOWER, LEMMA, DEP])
+        lemmas = {strings[h] for h in set(arrays[:, :2].ravel().tolist())}
+        deps = {strings[h] for h in set(arrays[:, 2].tolist())}
+        return any(
+            (words is None or not words.isdisjoint(lemmas)) and needed <= deps
+            for words, needed in self._dep_gates
+        )
 
     def run(self, doc: Doc, resolver: RoleResolver) -> list[Hit]:
         quotes = quoted_ranges(doc.text)
         hits: list[Hit] = []
-        for key, start, end in self._token_matches(doc, resolver):
+        prepare = lambda sent: self.annotate_roles(sent, resolver)  # noqa: E731
+        for key, start, end in self._matcher(doc, prepare):
             compiled = self._compiled[self.nlp.vocab.strings[key]]
             span = doc[start:end]
             anchor_index = compiled.pattern.anchor
@@ -204,7 +226,7 @@ class Engine:
             hit = self._check(compiled, span, anchor, resolver, quotes)
             if hit:
                 hits.append(hit)
-        dep_matches = self._dep_matcher(doc) if len(self._dep_matcher) else []
+        dep_matches = self._dep_matcher(doc) if self._dep_gate_open(doc) else []
         for key, token_ids in dep_matches:
             compiled = self._compiled[self.nlp.vocab.strings[key]]
             span = doc[min(token_ids) : max(token_ids) + 1]
@@ -221,6 +243,11 @@ class Engine:
             hits.extend(self._run_fuzzy(doc, resolver, quotes))
         return hits
 
+    def _fuzzy_candidates(self, norm: str) -> list[_FuzzyPhrase]:
+        """Phrases sharing at least half their words with the sentence; others cannot score."""
+        words = set(norm.split())
+        return [p for p in self._fuzzy if len(p.words & words) * 2 >= len(p.words)]
+
     def _run_fuzzy(
         self, doc: Doc, resolver: RoleResolver, quotes: list[tuple[int, int]]
     ) -> Iterator[Hit]:
@@ -230,7 +257,7 @@ class Engine:
             if len(norm) < 8:
                 continue
             best: tuple[float, int, int, _FuzzyPhrase] | None = None
-            for phrase in self._fuzzy:
+            for phrase in self._fuzzy_candidates(norm):
                 threshold = phrase.compiled.pattern.threshold
                 found = _fuzzy_find(phrase.normalized, norm, threshold)
                 if found and (best is None or found[0] > best[0]):
@@ -282,6 +309,29 @@ class Engine:
             return None
         if cond.unless_attributed and self._attributed(anchor, resolver):
             return None
+        if cond.with_not is not None and any(
+            resolver.role_of(other) in cond.with_not for other in grammar.companions(anchor)
+        ):
+            return None
+        if cond.agent is not None and grammar.has_agent(anchor, self._non_agents) != cond.agent:
+            return None
+        if cond.unless_actor and self._actor_named(anchor, span, resolver):
+            return None
+        # an agentless passive is flagged as a whole clause so that it can be rewritten actively
+        parts = (
+            grammar.active_parts(anchor, self.packs.verb_forms.past)
+            if cond.agent is False
+            else None
+        )
+        if parts is not None:
+            doc = span.doc
+            return Hit(
+                rule=compiled.rule,
+                start=doc[parts.start].idx,
+                end=doc[parts.end - 1].idx + len(doc[parts.end - 1].text),
+                alternatives=alternatives if alternatives is not None else compiled.alternatives,
+                slots=(("patient", parts.patient), ("active", parts.verb), ("rest", parts.rest)),
+            )
         start, end = span.start, span.end
         subject_text = None  # only when the finding starts with it, so templates can restate it
         if subject is not None and subject.sent == span.sent:
@@ -308,10 +358,17 @@ class Engine:
         for token in sent:
             lower = token.lower_
             if lower in self._causal and token.dep_ in {"mark", "prep", "advmod", "agent", "amod"}:
-                region = token.head.subtree if token.dep_ == "mark" else token.subtree
+                # "because he ...", "when he ...": the marker's clause is its head's subtree
+                in_clause = token.dep_ in {"mark", "advmod"} and token.head.i > token.i
+                region = token.head.subtree if in_clause else token.subtree
                 region = [t for t in region if t.i not in matched]
                 if self._names_his_behaviour(region, resolver):
                     return True
+        # "she could not leave": an inability, not a choice of hers
+        if grammar.is_negated(anchor) and any(
+            c.dep_ == "aux" and c.lemma_.lower() in {"can", "could"} for c in anchor.children
+        ):
+            return True
         # "his threats meant she could not leave", "what makes you stay?": the clause is
         # the effect of something else, not her free-standing choice
         top = grammar.clause_chain(anchor)[-1]
@@ -326,6 +383,26 @@ class Engine:
             if token.pos_ in _ROLE_POS and resolver.role_of(token) == Role.PERPETRATOR:
                 return True
             if token.lemma_.lower() in self._coercion or token.lower_ in self._coercion:
+                return True
+        return False
+
+    def _actor_named(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
+        """Does the sentence say who did it: "an incident in which Mr Reid punched her"?"""
+        for token in anchor.sent:
+            if token.i in range(span.start, span.end) and token is not anchor:
+                continue
+            role = resolver.role_of(token) if token.pos_ in _ROLE_POS else Role.NONE
+            if role not in (Role.PERPETRATOR, Role.SURVIVOR, Role.BOTH, Role.UNKNOWN):
+                continue
+            his_act = token.head.lower_ in self._violence or token.head.i in range(
+                span.start, span.end
+            )
+            if token.dep_ == "poss" and role == Role.PERPETRATOR and his_act:
+                return True  # "his violence", "Mr Reid's assault on her"
+            head = token.head
+            if token.dep_ == "nsubj" and head.lemma_.lower() in self.violent_verbs:
+                return True
+            if token.dep_ == "pobj" and head.dep_ == "agent":
                 return True
         return False
 

@@ -5,7 +5,9 @@ Kept apart from the engine so every condition asks the same question the same wa
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from dataclasses import dataclass
+
+from spacy.tokens import Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Dependencies through which a predicate shares the subject of its head.
@@ -102,5 +104,104 @@ def reporting_verb(anchor: Token) -> Token | None:
     return None
 
 
-def sentence_of(token: Token) -> Span:
-    return token.sent
+def has_agent(verb: Token, non_agents: frozenset[str] = frozenset()) -> bool:
+    """A passive that says who did it: "was pushed by Mr Reid", not "grabbed by the throat"."""
+    for child in verb.children:
+        if child.dep_ in {"agent", "prep"} and child.lower_ == "by":
+            for obj in child.children:
+                if obj.dep_ != "pobj" or obj.pos_ not in _NOMINAL:
+                    continue
+                # "by a phone that his father threw": the instrument names who used it
+                if obj.lower_ not in non_agents or any(
+                    t.dep_ == "nsubj" for t in obj.subtree if t is not obj
+                ):
+                    return True
+    return False
+
+
+def companions(anchor: Token) -> list[Token]:
+    """Who a noun or verb is "with" or "between": "a disagreement with the school"."""
+    found: list[Token] = []
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in {"with", "between", "among", "amongst"}:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found.append(obj)
+                    found.extend(obj.conjuncts)
+    return found
+
+
+def passive_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return child
+    return None
+
+
+_OBJECT_PRONOUNS = {"she": "her", "he": "him", "they": "them", "i": "me", "we": "us", "who": "whom"}
+_DROP_RIGHT = frozenset({"punct", "cc", "conj", "agent", "mark"})
+
+
+@dataclass(frozen=True)
+class ActiveParts:
+    """A passive clause taken apart for an active rewrite: "[actor] {verb} {patient}{rest}"."""
+
+    start: int  # token index where the rewritten stretch begins (the patient's left edge)
+    end: int  # token index one past its end
+    patient: str
+    verb: str
+    rest: str
+
+
+def active_parts(verb: Token, past_forms: dict[str, str]) -> ActiveParts | None:
+    """The pieces of a passive ("Ms Clarke was assaulted on 3 March") for an active rewrite."""
+    patient = passive_subject(verb)
+    if patient is None or patient.i > verb.i:
+        return None
+    aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"} and c.i < verb.i]
+    aux_words = [a.lower_ for a in aux]
+    lemma = verb.lemma_.lower()
+    if any(w in {"has", "have", "had", "'s", "'ve", "'d"} for w in aux_words):
+        perfect = next(a.text for a in aux if a.lower_ in {"has", "have", "had"})
+        form = f"{perfect} {verb.text.lower()}"
+    elif any(a.tag_ == "MD" for a in aux):
+        modal = next(a.text for a in aux if a.tag_ == "MD")
+        form = f"{modal.lower()} {lemma}"
+    elif any(w in {"is", "are", "am", "'re"} for w in aux_words) and "being" not in aux_words:
+        form = _third_person(lemma)
+    else:
+        form = past_forms.get(lemma) or (
+            verb.text.lower() if verb.text.lower().endswith("ed") else lemma + "ed"
+        )
+    doc = verb.doc
+    patient_tokens = doc[patient.left_edge.i : patient.right_edge.i + 1]
+    if len(patient_tokens) == 1 and patient.lower_ in _OBJECT_PRONOUNS:
+        patient_text = _OBJECT_PRONOUNS[patient.lower_]
+    elif patient_tokens[0].pos_ in {"DET", "NOUN", "ADJ", "NUM"} or (
+        patient_tokens[0].pos_ == "PRON" and patient_tokens[0].dep_ == "poss"
+    ):
+        patient_text = patient_tokens.text[:1].lower() + patient_tokens.text[1:]
+    else:
+        patient_text = patient_tokens.text
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ not in _DROP_RIGHT]
+    end = verb.i + 1
+    if right:
+        end = max(c.right_edge.i for c in right) + 1
+    while end > verb.i + 1 and doc[end - 1].is_punct:
+        end -= 1
+    rest = doc[verb.i + 1 : end].text
+    return ActiveParts(
+        start=patient.left_edge.i,
+        end=end,
+        patient=patient_text,
+        verb=form,
+        rest=(" " + rest) if rest else "",
+    )
+
+
+def _third_person(lemma: str) -> str:
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"

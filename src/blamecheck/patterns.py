@@ -93,6 +93,18 @@ class Conditions(_Strict):
         default=None,
         description="skip when the sentence gives his behaviour or her fear as the reason",
     )
+    with_not: list[Role] | None = Field(
+        default=None,
+        description="skip when the match is 'with' or 'between' someone of these roles",
+    )
+    agent: bool | None = Field(
+        default=None, description="false: skip a passive that says who did it ('by Mr Reid')"
+    )
+    unless_actor: bool | None = Field(
+        default=None,
+        description="skip when the sentence names who did it (subject of a violent verb, "
+        "'by X', or 'his')",
+    )
     unless_attributed: bool | None = Field(
         default=None,
         description="skip his account or her own words reported as theirs ('he said she ...')",
@@ -252,6 +264,12 @@ class LexiconFile(_Strict):
     lexicons: dict[str, Lexicon]
 
 
+class VerbForms(_Strict):
+    """Irregular past tenses for active rewrites of passives (patterns/verb-forms.yaml)."""
+
+    past: dict[str, str] = {}
+
+
 class TableRow(_Strict):
     destructive: list[str] = Field(min_length=1)
     constructive: list[str] = Field(min_length=1)
@@ -322,11 +340,13 @@ class PackSet:
         lexicons: dict[str, Lexicon],
         table: PracticeTable | None,
         roles: RoleLexicon,
+        verb_forms: VerbForms | None = None,
     ):
         self.packs = packs
         self.lexicons = lexicons
         self.table = table
         self.roles = roles
+        self.verb_forms = verb_forms or VerbForms()
 
     @cached_property
     def rules(self) -> list[Rule]:
@@ -350,6 +370,8 @@ class PackSet:
         lexicons = _load_model(lex_path, LexiconFile).lexicons if lex_path.exists() else {}
         table_path = directory / "practice-table.yaml"
         table = _load_model(table_path, PracticeTable) if table_path.exists() else None
+        forms_path = directory / "verb-forms.yaml"
+        verb_forms = _load_model(forms_path, VerbForms) if forms_path.exists() else None
         # one pack per category, named after it; other YAML files here are data the packs use
         pack_files = [directory / f"{c.value}.yaml" for c in Category]
         pack_files = [path for path in pack_files if path.exists()]
@@ -372,7 +394,7 @@ class PackSet:
                 seen[rule.id] = rule.origin or Path("?")
                 for i, pattern in enumerate(rule.patterns):
                     _check_references(rule, i, pattern, lexicons, table)
-        return cls(packs, lexicons, table, roles)
+        return cls(packs, lexicons, table, roles, verb_forms)
 
 
 def _load_model(path: Path, model: type[_M]) -> _M:

@@ -23,6 +23,8 @@ class Facts:
     perpetrator: str | None
     survivor: str | None
     match: str
+    actor: str | None = None  # the one person the document names as using violence
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list[Suggestion]:
@@ -35,6 +37,8 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
         if alt.requires_subject and not facts.subject:
             continue
         text = fill(alt.text, facts)
+        if text is None:
+            continue
         if text in seen:
             continue
         seen.add(text)
@@ -53,8 +57,13 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
     return out
 
 
-def fill(template: str, facts: Facts) -> str:
+def fill(template: str, facts: Facts) -> str | None:
+    """The template with the document's facts, or None if it needs a slot this finding lacks."""
+    actor = facts.actor or "[who did this]"
     values = {
+        "actor": actor,
+        "Actor": _capitalise(actor),
+        **dict(facts.slots),
         "subject": facts.subject or "[her name]",
         "Subject": _capitalise(facts.subject) if facts.subject else "[Her name]",
         "perpetrator": facts.perpetrator or "[his name]",
@@ -63,7 +72,9 @@ def fill(template: str, facts: Facts) -> str:
         "Survivor": facts.survivor or "[Her name]",
         "match": facts.match,
     }
-    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    if any(name not in values for name in _FIELD.findall(template)):
+        return None
+    return _FIELD.sub(lambda m: values[m.group(1)], template)
 
 
 def _capitalise(text: str) -> str:

@@ -87,6 +87,8 @@ class RoleResolver:
             self._phrases_by_last.setdefault(words[-1], []).append((words, role))
         self.names: dict[str, Role] = {k.lower(): v for k, v in (known_names or {}).items()}
         self._conflicts: set[str] = set()
+        self._cache_doc: Doc | None = None
+        self._cache: dict[int, Role] = {}
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
         self._display: dict[str, tuple[Role, str]] = {}
 
@@ -164,6 +166,15 @@ class RoleResolver:
         """The role of the mention headed by ``token``, combining coordinated mentions."""
         if token is None:
             return Role.NONE
+        if token.doc is not self._cache_doc:  # memo per paragraph: rules ask the same tokens
+            self._cache_doc = token.doc
+            self._cache = {}
+        cached = self._cache.get(token.i)
+        if cached is None:
+            cached = self._cache[token.i] = self._combined_role(token)
+        return cached
+
+    def _combined_role(self, token: Token) -> Role:
         roles = {self._single_role(token)}
         for conj in token.conjuncts:
             roles.add(self._single_role(conj))
@@ -203,8 +214,10 @@ class RoleResolver:
             return role
         if lower == "parent" and any(c.lower_ == "both" for c in token.children):
             return Role.BOTH
-        if token.pos_ == "NOUN":  # "her drinking", "Mother's engagement": the possessor's
-            for child in token.children:
+        if token.pos_ == "NOUN":  # "her drinking", "his cannabis use": the possessor's
+            owners = [c for c in token.children if c.dep_ == "poss"]
+            owners += [g for c in token.children if c.dep_ == "compound" for g in c.children]
+            for child in owners:
                 if child.dep_ == "poss":
                     return self._single_role(child)
         for child in token.children:  # "Sarah Clarke (mother)" parsed as apposition
@@ -269,6 +282,11 @@ class RoleResolver:
             if female and is_survivor_word:
                 return Role.SURVIVOR
         return default
+
+    def display_of(self, token: Token) -> str | None:
+        """How the document writes the person whose surname or name is ``token``."""
+        shown = self._display.get(token.lower_)
+        return shown[1] if shown else None
 
     def named(self, role: Role) -> list[str]:
         """How the document writes each person it binds to ``role`` ("Mr Reid")."""
