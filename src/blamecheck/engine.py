@@ -13,9 +13,10 @@ from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz
-from spacy.attrs import DEP, LEMMA, LOWER
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, PhraseMatcher
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from . import grammar
@@ -39,6 +40,7 @@ if not Token.has_extension("role"):
     Token.set_extension("role", default="")
 
 _ROLE_POS = frozenset({"NOUN", "PROPN", "PRON"})
+_ROLE_POS_IDS = frozenset(POS_IDS[p] for p in _ROLE_POS)
 _NP_DEPS = frozenset({"det", "poss", "compound", "case", "predet", "nummod", "amod"})
 _PERSON_ROLES = frozenset(
     {Role.SURVIVOR.value, Role.PERPETRATOR.value, Role.CHILD.value, Role.BOTH.value}
@@ -188,11 +190,21 @@ class Engine:
 
     def annotate_roles(self, tokens: Doc | Span, resolver: RoleResolver) -> None:
         """Set ``token._.role`` so token patterns can ask for a role directly."""
-        for token in tokens:
-            token._.role = resolver.role_of(token).value if token.pos_ in _ROLE_POS else ""
+        doc = tokens.doc if isinstance(tokens, Span) else tokens
+        offset = tokens.start if isinstance(tokens, Span) else 0
+        pos = tokens.to_array([POS])[:, 0].tolist()
+        np_deps = {self.nlp.vocab.strings[d] for d in _NP_DEPS}
+        deps = tokens.to_array([DEP])[:, 0].tolist()
+        for i in range(len(pos)):
+            if pos[i] in _ROLE_POS_IDS:
+                token = doc[offset + i]
+                token._.role = resolver.role_of(token).value
         # the words of a noun phrase share its head's role, so "her partner", "the father"
         # and "Mr Reid" each match as one perpetrator mention
-        for token in tokens:
+        for i in range(len(deps)):
+            if deps[i] not in np_deps:
+                continue
+            token = doc[offset + i]
             head = token
             for _ in range(4):
                 if head.dep_ not in _NP_DEPS or head.head is head:

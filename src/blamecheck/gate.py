@@ -40,87 +40,78 @@ def _words(spec: dict[str, Any]) -> set[str] | None:
 
 def required_words(pattern: list[dict[str, Any]], stop_words: Iterable[str]) -> set[str] | None:
     """The most selective set of words one of which any match must contain, or None."""
+    sets = required_word_sets(pattern, stop_words)
+    return set(sets[0]) if sets else None
+
+
+def required_word_sets(
+    pattern: list[dict[str, Any]], stop_words: Iterable[str], most: int = 2
+) -> list[frozenset[str]]:
+    """Up to ``most`` required word sets, most selective first (stop-word-free sets first)."""
     stops = set(stop_words)
-    candidates = [w for w in (_words(spec) for spec in pattern) if w]
-    content = [w for w in candidates if not w & stops]  # prefer sets free of stop words
-    pool = content or candidates
-    return min(pool, key=len) if pool else None
+    candidates = {frozenset(w) for w in (_words(spec) for spec in pattern) if w}
+    return sorted(candidates, key=lambda w: (bool(w & stops), len(w)))[:most]
+
+
+class _Group:
+    """One spaCy Matcher for the patterns that share the same required word sets."""
+
+    def __init__(self, vocab: Vocab, extra: tuple[frozenset[int], ...]):
+        self.matcher = Matcher(vocab, validate=True)
+        self.extra = extra  # further word-hash sets a sentence must also hold
+        self.reads_roles = False
 
 
 class GatedMatcher:
-    """Token patterns grouped by their required words, one spaCy Matcher per group."""
+    """Token patterns grouped by their required words; a sentence runs only the groups whose
+    required words it holds (the first set through an index, the second by a set check)."""
 
     def __init__(self, vocab: Vocab, stop_words: Iterable[str]):
         self._vocab = vocab
         self._stop_words = set(stop_words)
-        self._groups: dict[frozenset[str], Matcher] = {}
-        self._by_hash: dict[int, list[Matcher]] = {}  # word hash -> groups that require it
-        self._always: Matcher | None = None
-        self._needs_roles: set[int] = set()  # ids of matchers with role predicates
-        self._roles: Matcher | None = None
-        self._roles_always = False
+        self._groups: dict[tuple[frozenset[str], ...], _Group] = {}
+        self._by_hash: dict[int, list[_Group]] = {}  # word hash -> groups indexed on it
+        self._always: list[_Group] = []
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
-        words = required_words(pattern, self._stop_words)
-        if any("_" in spec for spec in pattern):
-            # spaCy reads every extension attribute of every token on each call of a matcher
-            # that has one, so all role patterns share a single matcher
-            self._add_to_role_matcher(key, pattern, words)
-            return
-        if words is None:
-            if self._always is None:
-                self._always = Matcher(self._vocab, validate=True)
-            matcher = self._always
-        else:
-            group = frozenset(words)
-            matcher = self._groups.get(group)
-            if matcher is None:
-                matcher = self._groups[group] = Matcher(self._vocab, validate=True)
-                for word in group:
-                    self._index(word, matcher)
-        matcher.add(key, [pattern], greedy="LONGEST")
+        sets = tuple(required_word_sets(pattern, self._stop_words))
+        group = self._groups.get(sets)
+        if group is None:
+            extra = tuple(frozenset(self._hash(w) for w in words) for words in sets[1:])
+            group = self._groups[sets] = _Group(self._vocab, extra)
+            if sets:
+                for word in sets[0]:
+                    self._by_hash.setdefault(self._hash(word), []).append(group)
+            else:
+                self._always.append(group)
+        group.matcher.add(key, [pattern], greedy="LONGEST")
+        group.reads_roles |= any("_" in spec for spec in pattern)
 
-    def _add_to_role_matcher(
-        self, key: str, pattern: list[dict[str, Any]], words: set[str] | None
-    ) -> None:
-        if self._roles is None:
-            self._roles = Matcher(self._vocab, validate=True)
-            self._needs_roles.add(id(self._roles))
-        self._roles.add(key, [pattern], greedy="LONGEST")
-        if words is None:
-            self._roles_always = True
-        else:
-            for word in words:
-                self._index(word, self._roles)
-
-    def _index(self, word: str, matcher: Matcher) -> None:
-        matchers = self._by_hash.setdefault(self._vocab.strings.add(word), [])
-        if matcher not in matchers:
-            matchers.append(matcher)
+    def _hash(self, word: str) -> int:
+        return self._vocab.strings.add(word)
 
     def __len__(self) -> int:
-        return len(self._groups) + (self._always is not None) + (self._roles is not None)
+        return len(self._groups)
 
     def __call__(self, doc: Doc, prepare: Callable[[Span], None]) -> Iterator[tuple[int, int, int]]:
-        """(match id, start, end) in doc positions; ``prepare`` runs once per admitted sentence."""
-        by_hash = self._by_hash
+        """(match id, start, end) in doc positions; ``prepare`` runs on a sentence before any
+        group that reads roles."""
         # word hashes straight from the doc's arrays: making Token objects would cost more
         # than the matching it saves
         words = doc.to_array([LOWER, LEMMA])
         for sent in doc.sents:
-            admitted: dict[int, Matcher] = {}
-            for word in set(words[sent.start : sent.end].ravel().tolist()):
-                for matcher in by_hash.get(word, ()):
-                    admitted[id(matcher)] = matcher
-            if self._roles_always and self._roles is not None:
-                admitted[id(self._roles)] = self._roles
-            matchers = list(admitted.values())
-            if self._always is not None:
-                matchers.append(self._always)
-            if not matchers:
+            present = set(words[sent.start : sent.end].ravel().tolist())
+            admitted = {
+                id(g): g
+                for word in present
+                for g in self._by_hash.get(word, ())
+                if all(not extra.isdisjoint(present) for extra in g.extra)
+            }
+            groups = [*admitted.values(), *self._always]
+            if not groups:
                 continue
-            if any(id(m) in self._needs_roles for m in matchers):
+            if any(g.reads_roles for g in groups):
                 prepare(sent)
-            for matcher in matchers:
-                for key, start, end in matcher(sent):
+            for group in groups:
+                for key, start, end in group.matcher(sent):
                     yield key, sent.start + start, sent.start + end
