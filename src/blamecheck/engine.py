@@ -346,7 +346,10 @@ class Engine:
             )
         start, end = span.start, span.end
         subject_text = None  # only when the finding starts with it, so templates can restate it
-        if subject is not None and subject.sent == span.sent:
+        extend = compiled.pattern.extend_to_subject
+        if extend is None:
+            extend = compiled.rule.extend_to_subject
+        if extend and subject is not None and subject.sent == span.sent:
             left = subject.left_edge.i
             if left < start and start - subject.i <= _MAX_SUBJECT_GAP:
                 start = left

@@ -136,6 +136,10 @@ class Alternative(_Strict):
 
 class _PatternBase(_Strict):
     conditions: Conditions = Conditions()
+    extend_to_subject: bool | None = Field(
+        default=None,
+        description="flag the clause from its subject (default: the rule's setting)",
+    )
     alternatives: list[Alternative] = []
     table_row: int | None = Field(
         default=None, ge=1, description="practice-table row whose constructive column applies"
@@ -214,6 +218,10 @@ class Rule(_Strict):
     principle: Principle
     sources: list[Source] = Field(min_length=1)
     conditions: Conditions = Conditions()
+    extend_to_subject: bool = Field(
+        default=True,
+        description="a finding starts at the clause subject ('Mother failed to protect')",
+    )
     patterns: list[Pattern] = Field(min_length=1)
     alternatives: list[Alternative] = Field(min_length=1)
     examples: Examples

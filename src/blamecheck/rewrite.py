@@ -65,6 +65,7 @@ def fill(template: str, facts: Facts) -> str | None:
         "Actor": _capitalise(actor),
         **dict(facts.slots),
         "subject": facts.subject or "[her name]",
+        "subject_object": _object_case(facts.subject) if facts.subject else "[her name]",
         "Subject": _capitalise(facts.subject) if facts.subject else "[Her name]",
         "perpetrator": facts.perpetrator or "[his name]",
         "Perpetrator": facts.perpetrator or "[His name]",
@@ -75,6 +76,14 @@ def fill(template: str, facts: Facts) -> str | None:
     if any(name not in values for name in _FIELD.findall(template)):
         return None
     return _FIELD.sub(lambda m: values[m.group(1)], template)
+
+
+_OBJECT_CASE = {"she": "her", "he": "him", "they": "them", "i": "me", "we": "us", "you": "you"}
+
+
+def _object_case(text: str) -> str:
+    """ "She" becomes "her" after a verb in a template; names stay as written."""
+    return _OBJECT_CASE.get(text.lower(), text)
 
 
 def _capitalise(text: str) -> str:
