@@ -192,9 +192,9 @@ class Engine:
         """Set ``token._.role`` so token patterns can ask for a role directly."""
         doc = tokens.doc if isinstance(tokens, Span) else tokens
         offset = tokens.start if isinstance(tokens, Span) else 0
-        pos = tokens.to_array([POS])[:, 0].tolist()
+        arrays = tokens.to_array([POS, DEP]).reshape(-1, 2)
+        pos, deps = arrays[:, 0].tolist(), arrays[:, 1].tolist()
         np_deps = {self.nlp.vocab.strings[d] for d in _NP_DEPS}
-        deps = tokens.to_array([DEP])[:, 0].tolist()
         for i in range(len(pos)):
             if pos[i] in _ROLE_POS_IDS:
                 token = doc[offset + i]

@@ -1,0 +1,42 @@
+"""The lexical gate never loses a match: gated and ungated matchers agree on the corpus."""
+
+from __future__ import annotations
+
+from spacy.matcher import Matcher
+
+from blamecheck.evaluation import default_corpus_dir, load_corpus
+from blamecheck.gate import GatedMatcher, required_words
+from blamecheck.patterns import TokenPattern, expand_lexicons
+from blamecheck.roles import RoleResolver
+
+
+def test_required_words_prefers_selective_content_words():
+    pattern = [{"LOWER": {"IN": ["she", "he"]}}, {"LEMMA": {"IN": ["fail"]}}, {"OP": "?"}]
+    assert required_words(pattern, {"she", "he"}) == {"fail"}
+    assert required_words([{"OP": "*"}], set()) is None
+
+
+def test_gated_matcher_finds_what_a_plain_matcher_finds(analyzer):
+    nlp, packs, engine = analyzer.nlp, analyzer.packs, analyzer.engine
+    plain = Matcher(nlp.vocab)
+    gated = GatedMatcher(nlp.vocab, nlp.Defaults.stop_words)
+    for rule in packs.rules:
+        for index, pattern in enumerate(rule.patterns):
+            if isinstance(pattern, TokenPattern):
+                spec = expand_lexicons(pattern.pattern, packs.lexicons)
+                plain.add(f"{rule.id}#{index}", [spec], greedy="LONGEST")
+                gated.add(f"{rule.id}#{index}", spec)
+    examples = load_corpus(default_corpus_dir(), ["dev", "test"], set(packs.by_id))
+    texts = [e.example.text for e in examples]
+    compared = 0
+    for doc in nlp.pipe(texts):
+        resolver = RoleResolver(packs.roles)
+        resolver.learn([doc])
+        engine.annotate_roles(doc, resolver)
+        expected = {
+            (key, sent.start + s, sent.start + e) for sent in doc.sents for key, s, e in plain(sent)
+        }
+        found = set(gated(doc, lambda sent: None))
+        assert found == expected, doc.text
+        compared += len(expected)
+    assert compared > 500  # the corpus exercises the patterns
