@@ -111,7 +111,8 @@ def test_broken_corpus_line_is_named(tmp_path: Path, line: str, expected: str):
 
 
 @pytest.mark.parametrize(
-    ("category", "minimum"), [("victim-blaming", 150), ("perpetrator-agency", 200)]
+    ("category", "minimum"),
+    [("victim-blaming", 150), ("perpetrator-agency", 200), ("child-impact", 150)],
 )
 def test_corpus_has_enough_positives_and_near_misses(analyzer, category: str, minimum: int):
     examples = load_corpus(CORPUS, ["dev", "test"], set(analyzer.packs.by_id))
@@ -140,7 +141,7 @@ def test_corpus_size_and_coverage(analyzer):
             assert near, f"{rule.id} has no near-miss example in {split}"
 
 
-@pytest.mark.parametrize("category", ["victim-blaming", "perpetrator-agency"])
+@pytest.mark.parametrize("category", ["victim-blaming", "perpetrator-agency", "child-impact"])
 def test_category_meets_its_targets_on_test(analyzer, category: str):
     examples = load_corpus(CORPUS, ["test"], set(analyzer.packs.by_id))
     report = evaluate(analyzer, examples, ["test"])

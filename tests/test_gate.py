@@ -6,7 +6,7 @@ from spacy.matcher import Matcher
 
 from blamecheck.evaluation import default_corpus_dir, load_corpus
 from blamecheck.gate import GatedMatcher, required_words
-from blamecheck.patterns import TokenPattern, expand_lexicons
+from blamecheck.patterns import CooccurPattern, TokenPattern, expand_lexicons
 from blamecheck.roles import RoleResolver
 
 
@@ -26,6 +26,11 @@ def test_gated_matcher_finds_what_a_plain_matcher_finds(analyzer):
                 spec = expand_lexicons(pattern.pattern, packs.lexicons)
                 plain.add(f"{rule.id}#{index}", [spec], greedy="LONGEST")
                 gated.add(f"{rule.id}#{index}", spec)
+            elif isinstance(pattern, CooccurPattern):
+                for part, tokens in enumerate(pattern.all):
+                    spec = expand_lexicons(tokens, packs.lexicons)
+                    plain.add(f"{rule.id}#{index}/{part}", [spec], greedy="LONGEST")
+                    gated.add(f"{rule.id}#{index}/{part}", spec)
     examples = load_corpus(default_corpus_dir(), ["dev", "test"], set(packs.by_id))
     texts = [e.example.text for e in examples]
     compared = 0

@@ -84,6 +84,18 @@ def test_every_cited_passage_is_in_its_seed():
             r"rule victim-blaming/test-rule: field patterns\.0\.pattern: unknown lexicon @nope",
         ),
         ({"patterns": [{"kind": "regex", "pattern": "x"}]}, r"field patterns\.0:"),
+        (
+            {"patterns": [{"kind": "cooccur", "all": [[{"LOWER": "x"}], [{"LOWR": "y"}]]}]},
+            r"rule victim-blaming/test-rule: field patterns\.0\.all: .*part 1",
+        ),
+        (
+            {"patterns": [{"kind": "cooccur", "anchor": 2, "all": [[{"LOWER": "x"}]] * 2}]},
+            r"field patterns\.0: .*anchor 2 is past the last part",
+        ),
+        (
+            {"patterns": [{"kind": "cooccur", "all": [[{"LOWER": {"IN": ["@nope"]}}]] * 2}]},
+            r"field patterns\.0\.all: unknown lexicon @nope",
+        ),
         ({"examples": {"positive": ["x"]}}, r"field examples\.negative: Field required"),
         ({"id": "victim-blaming/failure-to-protect"}, r"field id: already defined"),
     ],
@@ -109,6 +121,19 @@ def test_category_mismatch_is_refused(tmp_path: Path):
     path = _pack(tmp_path, GOOD_RULE, category="child-impact")
     code, _, err = invoke("rules", "--pack", str(path))
     assert code == 2 and "not in this pack's category" in err
+
+
+def test_a_cooccur_pattern_matches_its_parts_in_any_order(tmp_path: Path):
+    rule = {
+        **GOOD_RULE,
+        "patterns": [{"kind": "cooccur", "all": [[{"LOWER": "zebra"}], [{"LOWER": "horse"}]]}],
+    }
+    path = _pack(tmp_path, rule)
+    for text in ("A zebra met a horse.", "A horse met a zebra."):
+        code, out, _ = invoke("check", "--pack", str(path), "-", stdin=text)
+        assert code == 1 and "victim-blaming/test-rule" in out, text
+    code, _, _ = invoke("check", "--pack", str(path), "-", stdin="A zebra. A horse.")
+    assert code == 0  # the parts must share a sentence
 
 
 def test_a_good_extra_pack_adds_a_rule_without_code(tmp_path: Path):

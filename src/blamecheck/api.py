@@ -14,7 +14,7 @@ from .engine import Engine, Hit, doc_text
 from .findings import Finding
 from .nlp import load_pipeline
 from .patterns import PackSet
-from .rewrite import Facts, suggestions_for
+from .rewrite import Facts, fill, prompts_for, suggestions_for
 from .roles import Role, RoleResolver
 
 # spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
@@ -164,6 +164,7 @@ class Analyzer:
         lines = LineIndex(text)
         perpetrators = resolver.named(Role.PERPETRATOR)
         survivors = resolver.named(Role.SURVIVOR)
+        children = resolver.named(Role.CHILD)
         findings: list[Finding] = []
         for block, hit in hits:
             start, end = block.offset + hit.start, block.offset + hit.end
@@ -174,6 +175,7 @@ class Analyzer:
                 subject=hit.subject,
                 perpetrator=perpetrators[0] if len(perpetrators) == 1 else None,
                 survivor=survivors[0] if len(survivors) == 1 else None,
+                child=_one_or_choice(children),
                 match=flagged,
                 actor=actor,
                 slots=hit.slots,
@@ -183,7 +185,7 @@ class Analyzer:
                     rule=hit.rule.id,
                     category=hit.rule.category,
                     severity=hit.rule.severity,
-                    message=hit.rule.message,
+                    message=fill(hit.rule.message, facts) or hit.rule.message,
                     line=line,
                     column=column,
                     end_line=end_line,
@@ -192,10 +194,21 @@ class Analyzer:
                     end=end,
                     text=flagged,
                     suggestions=suggestions_for(hit.alternatives, facts),
+                    prompts=prompts_for(hit.alternatives, facts),
+                    missing=list(hit.missing) if hit.missing is not None else None,
                 )
             )
         findings.sort(key=Finding.sort_key)
         return findings
+
+
+def _one_or_choice(names: list[str]) -> str | None:
+    """The one name, or a placeholder offering the document's names: "[Liam or Mia]"."""
+    if len(names) == 1:
+        return names[0]
+    if len(names) > 1:
+        return "[" + ", ".join(names[:-1]) + " or " + names[-1] + "]"
+    return None
 
 
 @cache

@@ -19,12 +19,13 @@ from spacy.matcher import DependencyMatcher, PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
-from . import grammar
+from . import grammar, specificity
 from .errors import PatternError
 from .gate import GatedMatcher
 from .patterns import (
     Alternative,
     Conditions,
+    CooccurPattern,
     DependencyPattern,
     FuzzyPattern,
     PackSet,
@@ -59,6 +60,7 @@ class Hit:
     subject: str | None = None
     # pieces of the flagged clause for templates: {patient}, {active}, {rest}
     slots: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] | None = None  # what a child-impact sentence does not name
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Engine:
         self.nlp = nlp
         self._compiled: dict[str, _Compiled] = {}
         self._matcher = GatedMatcher(nlp.vocab, nlp.Defaults.stop_words)
+        # the parts of co-occurrence patterns, keyed "rule#index/part"
+        self._parts = GatedMatcher(nlp.vocab, nlp.Defaults.stop_words)
         self._dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self._phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._fuzzy: list[_FuzzyPhrase] = []
@@ -99,6 +103,8 @@ class Engine:
         self._causative = self._words("causative-verbs")
         self.violent_verbs = self._words("violent-verbs")
         self._non_agents = self._words("non-agents")
+        self._acts = self._words("concrete-acts")
+        self._effects = self._words("child-effects")
         self._violence = self._words("violence-words") | self._words("event-nouns")
         for rule in packs.rules:
             for index, pattern in enumerate(rule.patterns):
@@ -145,6 +151,9 @@ class Engine:
                     if isinstance(node.get("RIGHT_ATTRS", {}).get("DEP"), str)
                 )
                 self._dep_gates.append((lemmas, deps))
+            elif isinstance(pattern, CooccurPattern):
+                for part, tokens in enumerate(pattern.all):
+                    self._parts.add(f"{key}/{part}", expand_lexicons(tokens, self.packs.lexicons))
             elif isinstance(pattern, PhrasePattern):
                 self._phrase_matcher.add(key, [self.nlp.make_doc(p) for p in pattern.phrases])
             elif isinstance(pattern, FuzzyPattern):
@@ -251,9 +260,35 @@ class Engine:
             hit = self._check(compiled, span, span.root, resolver, quotes)
             if hit:
                 hits.append(hit)
+        hits.extend(self._run_cooccur(doc, resolver, quotes, prepare))
         if self._fuzzy:
             hits.extend(self._run_fuzzy(doc, resolver, quotes))
         return hits
+
+    def _run_cooccur(
+        self,
+        doc: Doc,
+        resolver: RoleResolver,
+        quotes: list[tuple[int, int]],
+        prepare: Any,
+    ) -> Iterator[Hit]:
+        """Sentences holding every part of a co-occurrence pattern, each part's first match."""
+        found: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
+        for key, start, end in self._parts(doc, prepare):
+            name, part = self.nlp.vocab.strings[key].rsplit("/", 1)
+            parts = found.setdefault((name, doc[start].sent.start), {})
+            parts.setdefault(int(part), (start, end))
+        for (name, _), parts in found.items():
+            compiled = self._compiled[name]
+            pattern: CooccurPattern = compiled.pattern
+            if len(parts) < len(pattern.all):
+                continue
+            a_start, a_end = parts[pattern.anchor]
+            anchor = doc[a_start:a_end].root
+            span = doc[min(s for s, _ in parts.values()) : max(e for _, e in parts.values())]
+            hit = self._check(compiled, span, anchor, resolver, quotes)
+            if hit:
+                yield hit
 
     def _fuzzy_candidates(self, norm: str) -> list[_FuzzyPhrase]:
         """Phrases sharing at least half their words with the sentence; others cannot score."""
@@ -311,6 +346,13 @@ class Engine:
             return None
         if cond.subject_not is not None and resolver.role_of(subject) in cond.subject_not:
             return None
+        if (
+            cond.person_subject
+            and subject is not None
+            and subject.pos_ == "NOUN"
+            and resolver.role_of(subject) == Role.UNKNOWN
+        ):
+            return None
         if cond.object is not None and (
             resolver.role_of(grammar.clause_object(anchor)) not in cond.object
         ):
@@ -329,6 +371,20 @@ class Engine:
             return None
         if cond.unless_actor and self._actor_named(anchor, span, resolver):
             return None
+        if cond.unless_question and grammar.is_question(anchor.sent):
+            return None
+        if cond.unless_generic and grammar.is_generic(span.root):
+            return None
+        slots: tuple[tuple[str, str], ...] = ()
+        missing: tuple[str, ...] | None = None
+        if cond.unless_specific is not None:
+            found = specificity.assess(
+                anchor.sent, resolver, self._acts, self._effects, self.violent_verbs
+            )
+            if found.complete and cond.unless_specific:
+                return None
+            slots = _specificity_slots(found)
+            missing = tuple(found.lacking())
         # an agentless passive is flagged as a whole clause so that it can be rewritten actively
         parts = (
             grammar.active_parts(anchor, self.packs.verb_forms.past)
@@ -344,6 +400,8 @@ class Engine:
                 alternatives=alternatives if alternatives is not None else compiled.alternatives,
                 slots=(("patient", parts.patient), ("active", parts.verb), ("rest", parts.rest)),
             )
+        if compiled.rule.span == "sentence":
+            span = anchor.sent
         start, end = span.start, span.end
         subject_text = None  # only when the finding starts with it, so templates can restate it
         extend = compiled.pattern.extend_to_subject
@@ -364,6 +422,8 @@ class Engine:
             end=doc[end - 1].idx + len(doc[end - 1].text),
             alternatives=alternatives if alternatives is not None else compiled.alternatives,
             subject=subject_text,
+            slots=slots,
+            missing=missing,
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
@@ -428,6 +488,20 @@ class Engine:
             return False
         speaker = grammar.clause_subject(verb)
         return resolver.role_of(speaker) in {Role.PERPETRATOR, Role.SURVIVOR}
+
+
+def _specificity_slots(found: specificity.Specificity) -> tuple[tuple[str, str], ...]:
+    """What the sentence already says, for the Multiple Pathways rewrite frame and message."""
+    slots: list[tuple[str, str]] = [("missing", found.missing())]
+    if found.behaviour:
+        lead = "Since" if found.behaviour_is_clause else "Because of"
+        slots.append(("because", f"{lead} {found.behaviour}"))
+    if found.child:
+        slots.append(("child", found.child))
+        slots.append(("has", "have" if " and " in found.child else "has"))
+    if found.effect and found.effect_is_noun:
+        slots.append(("effect", f"[what has changed in the child's {found.effect}]"))
+    return tuple(slots)
 
 
 def doc_text(token: Token) -> str:

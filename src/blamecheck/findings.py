@@ -43,6 +43,15 @@ class Suggestion(BaseModel):
     )
 
 
+class Prompt(BaseModel):
+    """A question that helps the writer find the facts a rewrite needs; not a replacement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    source: str | None = None
+
+
 class Finding(BaseModel):
     """One flagged span. Offsets are 0-based code points; lines and columns 1-based."""
 
@@ -58,6 +67,15 @@ class Finding(BaseModel):
     end: int
     text: str
     suggestions: list[Suggestion] = Field(default_factory=list)
+    prompts: list[Prompt] = Field(
+        default_factory=list,
+        description="questions from the source documents that help find the missing facts",
+    )
+    missing: list[str] | None = Field(
+        default=None,
+        description="child-impact only: which of behaviour, child and effect the sentence "
+        "does not name",
+    )
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Dependencies through which a predicate shares the subject of its head.
@@ -116,6 +116,35 @@ def has_agent(verb: Token, non_agents: frozenset[str] = frozenset()) -> bool:
                     t.dep_ == "nsubj" for t in obj.subtree if t is not obj
                 ):
                     return True
+    return False
+
+
+def is_question(sentence: Span) -> bool:
+    """A sentence that ends with a question mark (closing quotes and brackets aside)."""
+    for token in reversed(sentence):
+        if token.text in {'"', "”", "’", "'", ")", "]"} or token.is_space:
+            continue
+        return token.text.endswith("?")
+    return False
+
+
+_DETERMINING = frozenset({"det", "poss", "nummod", "predet"})
+
+
+def is_generic(token: Token) -> bool:
+    """A claim about the world, not this family: the noun, or the noun a relative clause around
+    it describes, is a bare plural ("abusive relationships", "households where DV occurs")."""
+    for candidate in (token, *token.ancestors):
+        if candidate.dep_ in {"relcl", "acl"}:
+            candidate = candidate.head
+        elif candidate is not token:
+            continue
+        if candidate.tag_ in {"NNS", "NNPS"} and not any(
+            c.dep_ in _DETERMINING for c in candidate.children
+        ):
+            return True
+        if candidate is not token:
+            return False
     return False
 
 

@@ -105,9 +105,28 @@ class Conditions(_Strict):
         description="skip when the sentence names who did it (subject of a violent verb, "
         "'by X', or 'his')",
     )
+    unless_specific: bool | None = Field(
+        default=None,
+        description="true: skip a sentence that names his behaviour, a particular child and "
+        "an effect, else say in {missing} which are absent; false: flag it anyway, but still "
+        "fill the rewrite frame from what it names",
+    )
     unless_attributed: bool | None = Field(
         default=None,
         description="skip his account or her own words reported as theirs ('he said she ...')",
+    )
+    person_subject: bool | None = Field(
+        default=None,
+        description="skip a clause whose subject is a thing, not a person or a name "
+        "('domestic abuse places children at risk')",
+    )
+    unless_question: bool | None = Field(
+        default=None, description="skip questions: a question asks for facts, it claims none"
+    )
+    unless_generic: bool | None = Field(
+        default=None,
+        description="skip generic claims about the world: a bare plural ('abusive "
+        "relationships', 'households where violence occurs') rather than this family",
     )
 
     def merged_over(self, base: Conditions) -> Conditions:
@@ -124,7 +143,9 @@ class Alternative(_Strict):
     """
 
     text: str = Field(min_length=3)
-    kind: Literal["rewrite", "question", "guidance"] = "rewrite"
+    # rewrite and question replace the span; a prompt is a question for the writer to answer
+    # before rewriting ("How might that have impacted on the child?"); guidance is not shown
+    kind: Literal["rewrite", "question", "prompt", "guidance"] = "rewrite"
     requires_subject: bool = False
     description: str | None = None
     source: Source | None = None
@@ -171,6 +192,38 @@ class DependencyPattern(_PatternBase):
     pattern: list[dict[str, Any]] = Field(min_length=1)
 
 
+class CooccurPattern(_PatternBase):
+    """Token patterns that must all occur in one sentence, in any order.
+
+    For claims whose parts come in any order ("domestic abuse harms children", "children
+    who live with domestic abuse are harmed"). ``anchor`` picks the part whose clause the
+    conditions read; the finding covers the whole sentence, or only the parts found.
+    """
+
+    kind: Literal["cooccur"]
+    all: list[list[dict[str, Any]]] = Field(min_length=2)
+    anchor: int = Field(default=0, ge=0)
+
+    @field_validator("all")
+    @classmethod
+    def _valid_for_spacy(cls, value: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        from spacy.schemas import validate_token_pattern
+
+        for index, part in enumerate(value):
+            if not part:
+                raise ValueError(f"part {index} is empty")
+            problems = validate_token_pattern(part)
+            if problems:
+                raise ValueError(f"part {index}: " + problems[0].replace("[pattern -> ", "[token "))
+        return value
+
+    @model_validator(mode="after")
+    def _anchor_in_range(self) -> CooccurPattern:
+        if self.anchor >= len(self.all):
+            raise ValueError(f"anchor {self.anchor} is past the last part ({len(self.all) - 1})")
+        return self
+
+
 class PhrasePattern(_PatternBase):
     """Exact phrases, compared case-insensitively token by token."""
 
@@ -198,7 +251,8 @@ class FuzzyPattern(_PatternBase):
 
 
 Pattern = Annotated[
-    TokenPattern | DependencyPattern | PhrasePattern | FuzzyPattern, Field(discriminator="kind")
+    TokenPattern | DependencyPattern | CooccurPattern | PhrasePattern | FuzzyPattern,
+    Field(discriminator="kind"),
 ]
 
 
@@ -221,6 +275,11 @@ class Rule(_Strict):
     extend_to_subject: bool = Field(
         default=True,
         description="a finding starts at the clause subject ('Mother failed to protect')",
+    )
+    span: Literal["match", "sentence"] = Field(
+        default="match",
+        description="a finding covers the matched words, or the whole sentence when its "
+        "rewrite replaces the sentence",
     )
     patterns: list[Pattern] = Field(min_length=1)
     alternatives: list[Alternative] = Field(min_length=1)
@@ -333,7 +392,8 @@ def _describe_error(path: Path, raw: Any, exc: ValidationError) -> str:
         where = f"rule {rule_id or '#' + str(loc[1] + 1)}: "
         loc = loc[2:]
     # drop the discriminator tag pydantic inserts into union locations ("tokens", "fuzzy")
-    field = ".".join(str(p) for p in loc if p not in {"tokens", "dependency", "phrases", "fuzzy"})
+    tags = {"tokens", "dependency", "cooccur", "phrases", "fuzzy"}
+    field = ".".join(str(p) for p in loc if p not in tags)
     field = field or "(top level)"
     extra = f" (found {len(exc.errors())} problems)" if len(exc.errors()) > 1 else ""
     return f"{path}: {where}field {field}: {err['msg']}{extra}"
@@ -434,10 +494,13 @@ def _check_references(
             raise PatternError(f"{where}: refers to the practice table, which is not loaded")
         if pattern.table_row is not None and pattern.table_row > len(table.rows):
             raise PatternError(f"{where}.table_row: the table has only {len(table.rows)} rows")
-    if isinstance(pattern, TokenPattern | DependencyPattern):
-        for name in _lexicon_refs(pattern.pattern):
+    if isinstance(pattern, TokenPattern | DependencyPattern | CooccurPattern):
+        is_cooccur = isinstance(pattern, CooccurPattern)
+        spec = pattern.all if is_cooccur else pattern.pattern
+        for name in _lexicon_refs(spec):
             if name not in lexicons:
-                raise PatternError(f"{where}.pattern: unknown lexicon @{name}")
+                field = "all" if is_cooccur else "pattern"
+                raise PatternError(f"{where}.{field}: unknown lexicon @{name}")
 
 
 def _lexicon_refs(value: Any) -> Iterator[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import Suggestion
+from .findings import Prompt, Suggestion
 from .patterns import PLACEHOLDER, Alternative
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -24,6 +24,7 @@ class Facts:
     survivor: str | None
     match: str
     actor: str | None = None  # the one person the document names as using violence
+    child: str | None = None  # the child the document names, or "[Liam or Mia]" for several
     slots: tuple[tuple[str, str], ...] = ()
 
 
@@ -32,7 +33,7 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
     out: list[Suggestion] = []
     seen: set[str] = set()
     for alt in alternatives:
-        if alt.kind == "guidance":
+        if alt.kind in {"guidance", "prompt"}:
             continue
         if alt.requires_subject and not facts.subject:
             continue
@@ -42,10 +43,7 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
         if text in seen:
             continue
         seen.add(text)
-        source = None
-        if alt.source is not None:
-            title = alt.source.title or alt.source.seed
-            source = f"{title} ({alt.source.seed})"
+        source = _attribution(alt)
         out.append(
             Suggestion(
                 replacement=text,
@@ -57,13 +55,34 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
     return out
 
 
+def prompts_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list[Prompt]:
+    """The questions that help the writer find what a rewrite's placeholders ask for."""
+    out: list[Prompt] = []
+    for alt in alternatives:
+        if alt.kind != "prompt":
+            continue
+        text = fill(alt.text, facts)
+        if text is not None and all(p.text != text for p in out):
+            out.append(Prompt(text=text, source=_attribution(alt)))
+    return out
+
+
+def _attribution(alt: Alternative) -> str | None:
+    """ "Title (seed file)", or the seed file alone."""
+    if alt.source is None:
+        return None
+    if alt.source.title:
+        return f"{alt.source.title} ({alt.source.seed})"
+    return alt.source.seed
+
+
 def fill(template: str, facts: Facts) -> str | None:
     """The template with the document's facts, or None if it needs a slot this finding lacks."""
     actor = facts.actor or "[who did this]"
+    perpetrator = facts.perpetrator or "[his name]"
     values = {
         "actor": actor,
         "Actor": _capitalise(actor),
-        **dict(facts.slots),
         "subject": facts.subject or "[her name]",
         "subject_object": _object_case(facts.subject) if facts.subject else "[her name]",
         "Subject": _capitalise(facts.subject) if facts.subject else "[Her name]",
@@ -72,6 +91,13 @@ def fill(template: str, facts: Facts) -> str | None:
         "survivor": facts.survivor or "[her name]",
         "Survivor": facts.survivor or "[Her name]",
         "match": facts.match,
+        # the Multiple Pathways frame: his behaviour, the child, the effect; the sentence's
+        # own words (slots) replace these defaults where it already says them
+        "because": f"Since {perpetrator} [what he did]",
+        "child": facts.child or "[child's name]",
+        "has": "has",
+        "effect": "[specific effect on school, sleep, friends, health or home]",
+        **dict(facts.slots),
     }
     if any(name not in values for name in _FIELD.findall(template)):
         return None

@@ -283,6 +283,11 @@ class RoleResolver:
                 return Role.SURVIVOR
         return default
 
+    @property
+    def titles(self) -> frozenset[str]:
+        """Adult titles ("ms", "mr"), lower case."""
+        return frozenset(self._titles) | _TITLE_WORDS
+
     def display_of(self, token: Token) -> str | None:
         """How the document writes the person whose surname or name is ``token``."""
         shown = self._display.get(token.lower_)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
+from ..findings import Finding
 from . import FileReport
 
 FORMAT_VERSION = "1"
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """The finding as INTERFACE.md shows it; "missing" only where a rule measures it."""
+    data = finding.model_dump(mode="json")
+    if data.get("missing") is None:
+        data.pop("missing", None)
+    return data
 
 
 def render(reports: list[FileReport]) -> str:
@@ -19,7 +29,7 @@ def render(reports: list[FileReport]) -> str:
         "files": [
             {
                 "path": report.path,
-                "findings": [f.model_dump(mode="json") for f in report.findings],
+                "findings": [_finding(f) for f in report.findings],
             }
             for report in reports
         ],

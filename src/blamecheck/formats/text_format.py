@@ -68,6 +68,8 @@ def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
     for suggestion in finding.suggestions[:2]:
         label = "ask" if suggestion.replacement.rstrip().endswith("?") else "try"
         lines.append(f"    {style.green(label + ':')} {suggestion.replacement}")
+    if finding.prompts:
+        lines.append(f"    {style.cyan('find out:')} {finding.prompts[0].text}")
     return "\n".join(lines)
 
 
