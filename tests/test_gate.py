@@ -27,10 +27,11 @@ def test_gated_matcher_finds_what_a_plain_matcher_finds(analyzer):
                 plain.add(f"{rule.id}#{index}", [spec], greedy="LONGEST")
                 gated.add(f"{rule.id}#{index}", spec)
             elif isinstance(pattern, CooccurPattern):
-                for part, tokens in enumerate(pattern.all):
-                    spec = expand_lexicons(tokens, packs.lexicons)
-                    plain.add(f"{rule.id}#{index}/{part}", [spec], greedy="LONGEST")
-                    gated.add(f"{rule.id}#{index}/{part}", spec)
+                for part, options in enumerate(pattern.options()):
+                    for option, tokens in enumerate(options):
+                        spec = expand_lexicons(tokens, packs.lexicons)
+                        plain.add(f"{rule.id}#{index}/{part}.{option}", [spec], greedy="LONGEST")
+                        gated.add(f"{rule.id}#{index}/{part}.{option}", spec)
     examples = load_corpus(default_corpus_dir(), ["dev", "test"], set(packs.by_id))
     texts = [e.example.text for e in examples]
     compared = 0

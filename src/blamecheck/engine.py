@@ -46,6 +46,7 @@ _NP_DEPS = frozenset({"det", "poss", "compound", "case", "predet", "nummod", "am
 _PERSON_ROLES = frozenset(
     {Role.SURVIVOR.value, Role.PERPETRATOR.value, Role.CHILD.value, Role.BOTH.value}
 )
+_RESULT_MARKERS = frozenset({"so"})  # introduce a result, not a reason
 _MAX_SUBJECT_GAP = 10  # tokens between a subject and its match still shown as one span
 
 
@@ -152,8 +153,10 @@ class Engine:
                 )
                 self._dep_gates.append((lemmas, deps))
             elif isinstance(pattern, CooccurPattern):
-                for part, tokens in enumerate(pattern.all):
-                    self._parts.add(f"{key}/{part}", expand_lexicons(tokens, self.packs.lexicons))
+                for part, options in enumerate(pattern.options()):
+                    for tokens in options:
+                        spec = expand_lexicons(tokens, self.packs.lexicons)
+                        self._parts.add(f"{key}/{part}", spec)
             elif isinstance(pattern, PhrasePattern):
                 self._phrase_matcher.add(key, [self.nlp.make_doc(p) for p in pattern.phrases])
             elif isinstance(pattern, FuzzyPattern):
@@ -373,6 +376,10 @@ class Engine:
             return None
         if cond.unless_question and grammar.is_question(anchor.sent):
             return None
+        if cond.unless_conceded and grammar.is_conceded(anchor, span):
+            return None
+        if cond.agent is False and grammar.is_expletive_passive(anchor):
+            return None  # "It is recorded that ...": a report, not an act
         if cond.unless_generic and grammar.is_generic(span.root):
             return None
         slots: tuple[tuple[str, str], ...] = ()
@@ -436,6 +443,11 @@ class Engine:
                 # "because he ...", "when he ...": the marker's clause is its head's subtree
                 in_clause = token.dep_ in {"mark", "advmod"} and token.head.i > token.i
                 region = token.head.subtree if in_clause else token.subtree
+                if in_clause and lower in _RESULT_MARKERS and token.head.head is not token.head:
+                    # "he took the keys so the children were locked out": "so" marks the
+                    # result; the reason is the clause it hangs from
+                    result = {t.i for t in token.head.subtree}
+                    region = [t for t in token.head.head.subtree if t.i not in result]
                 region = [t for t in region if t.i not in matched]
                 if self._names_his_behaviour(region, resolver):
                     return True

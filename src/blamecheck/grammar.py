@@ -38,7 +38,9 @@ def clause_chain(anchor: Token) -> list[Token]:
             break
         if token.dep_ == "ccomp" and token.pos_ in {"VERB", "AUX"}:
             break  # a reported clause without its own subject: do not borrow the speaker
-        climbable = token.dep_ in _CLIMB_DEPS or token.dep_ in {"amod", "appos"}
+        # "Mr Ngata's refusal to let him visit": the owner of the noun is the one who acts
+        owned_noun = token.dep_ == "acl" and any(c.dep_ == "poss" for c in token.head.children)
+        climbable = token.dep_ in _CLIMB_DEPS or token.dep_ in {"amod", "appos"} or owned_noun
         if not climbable or token.head is token:
             break
         token = token.head
@@ -126,6 +128,32 @@ def is_question(sentence: Span) -> bool:
             continue
         return token.text.endswith("?")
     return False
+
+
+_CONCESSIVE = frozenset({"although", "though", "despite", "while", "whilst", "albeit"})
+_CONTRAST = frozenset({"but", "however", "yet", "nevertheless", "nonetheless"})
+
+
+def is_conceded(anchor: Token, span: Span) -> bool:
+    """The sentence grants the match and moves past it: the match is in an "although" clause,
+    or a "but" / "however" follows it in the same sentence."""
+    for token in (anchor, *anchor.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in token.children):
+            return True
+        if token.dep_ == "advcl" and token.head.i > token.i:
+            break
+    sentence = anchor.sent
+    return any(t.lower_ in _CONTRAST for t in sentence.doc[span.end : sentence.end])
+
+
+def is_expletive_passive(verb: Token) -> bool:
+    """ "It is recorded that the child ...": the passive's subject is an empty "it"."""
+    patient = passive_subject(verb)
+    return (
+        patient is not None
+        and patient.lower_ == "it"
+        and any(c.dep_ in {"ccomp", "csubjpass"} for c in verb.children)
+    )
 
 
 _DETERMINING = frozenset({"det", "poss", "nummod", "predet"})

@@ -120,6 +120,11 @@ class Conditions(_Strict):
         description="skip a clause whose subject is a thing, not a person or a name "
         "('domestic abuse places children at risk')",
     )
+    unless_conceded: bool | None = Field(
+        default=None,
+        description="skip a match the sentence concedes and moves past ('Although Erin is "
+        "too young to understand, she ...', '... too young to be aware, but he ...')",
+    )
     unless_question: bool | None = Field(
         default=None, description="skip questions: a question asks for facts, it claims none"
     )
@@ -192,6 +197,12 @@ class DependencyPattern(_PatternBase):
     pattern: list[dict[str, Any]] = Field(min_length=1)
 
 
+class AnyOf(_Strict):
+    """A co-occurrence part that any one of several token patterns satisfies."""
+
+    any: list[list[dict[str, Any]]] = Field(min_length=1)
+
+
 class CooccurPattern(_PatternBase):
     """Token patterns that must all occur in one sentence, in any order.
 
@@ -201,21 +212,28 @@ class CooccurPattern(_PatternBase):
     """
 
     kind: Literal["cooccur"]
-    all: list[list[dict[str, Any]]] = Field(min_length=2)
+    all: list[list[dict[str, Any]] | AnyOf] = Field(min_length=2)
     anchor: int = Field(default=0, ge=0)
 
     @field_validator("all")
     @classmethod
-    def _valid_for_spacy(cls, value: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def _valid_for_spacy(cls, value: list[Any]) -> list[Any]:
         from spacy.schemas import validate_token_pattern
 
         for index, part in enumerate(value):
-            if not part:
-                raise ValueError(f"part {index} is empty")
-            problems = validate_token_pattern(part)
-            if problems:
-                raise ValueError(f"part {index}: " + problems[0].replace("[pattern -> ", "[token "))
+            options = part.any if isinstance(part, AnyOf) else [part]
+            for option in options:
+                if not option:
+                    raise ValueError(f"part {index} is empty")
+                problems = validate_token_pattern(option)
+                if problems:
+                    problem = problems[0].replace("[pattern -> ", "[token ")
+                    raise ValueError(f"part {index}: {problem}")
         return value
+
+    def options(self) -> list[list[list[dict[str, Any]]]]:
+        """Each part as its list of alternative token patterns."""
+        return [part.any if isinstance(part, AnyOf) else [part] for part in self.all]
 
     @model_validator(mode="after")
     def _anchor_in_range(self) -> CooccurPattern:
@@ -496,7 +514,7 @@ def _check_references(
             raise PatternError(f"{where}.table_row: the table has only {len(table.rows)} rows")
     if isinstance(pattern, TokenPattern | DependencyPattern | CooccurPattern):
         is_cooccur = isinstance(pattern, CooccurPattern)
-        spec = pattern.all if is_cooccur else pattern.pattern
+        spec = pattern.options() if is_cooccur else pattern.pattern
         for name in _lexicon_refs(spec):
             if name not in lexicons:
                 field = "all" if is_cooccur else "pattern"
