@@ -175,6 +175,7 @@ def explain(
     from rapidfuzz import process
 
     from .patterns import PackSet
+    from .rewrite import Facts, fill
 
     packs = PackSet.load(extra=list(pack or ()))
     rule = packs.by_id.get(rule_id)
@@ -202,9 +203,11 @@ def explain(
         print(f"  - {example}")
     print()
     print("Constructive alternatives:")
+    shown = Facts(subject=None, perpetrator=None, survivor=None, match="[the flagged words]")
     for alternative in rule.alternatives:
         origin = f"  [{alternative.source.seed}]" if alternative.source else ""
-        print(f"  - ({alternative.kind}) {alternative.text}{origin}")
+        text = fill(alternative.text, shown) or alternative.text
+        print(f"  - ({alternative.kind}) {text}{origin}")
 
 
 @app.command(name="eval")
