@@ -162,18 +162,19 @@ _DETERMINING = frozenset({"det", "poss", "nummod", "predet"})
 def is_generic(token: Token) -> bool:
     """A claim about the world, not this family: the noun, or the noun a relative clause around
     it describes, is a bare plural ("abusive relationships", "households where DV occurs")."""
-    for candidate in (token, *token.ancestors):
-        if candidate.dep_ in {"relcl", "acl"}:
-            candidate = candidate.head
-        elif candidate is not token:
-            continue
-        if candidate.tag_ in {"NNS", "NNPS"} and not any(
-            c.dep_ in _DETERMINING for c in candidate.children
-        ):
-            return True
-        if candidate is not token:
-            return False
-    return False
+    if token.dep_ in _RELATIVE:
+        return _bare_plural(token.head)
+    if _bare_plural(token):
+        return True
+    clause = next((a for a in token.ancestors if a.dep_ in _RELATIVE), None)
+    return clause is not None and _bare_plural(clause.head)
+
+
+_RELATIVE = frozenset({"relcl", "acl"})
+
+
+def _bare_plural(token: Token) -> bool:
+    return token.tag_ in {"NNS", "NNPS"} and not any(c.dep_ in _DETERMINING for c in token.children)
 
 
 def companions(anchor: Token) -> list[Token]:
