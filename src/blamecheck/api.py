@@ -14,7 +14,8 @@ from .engine import Engine, Hit, doc_text
 from .findings import Finding
 from .nlp import load_pipeline
 from .patterns import PackSet
-from .rewrite import Facts, fill, prompts_for, suggestions_for
+from .practice import similar_rows
+from .rewrite import QUOTED_NOTE, Facts, alternatives_for, fill
 from .roles import Role, RoleResolver
 
 # spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
@@ -168,24 +169,46 @@ class Analyzer:
         findings: list[Finding] = []
         for block, hit in hits:
             start, end = block.offset + hit.start, block.offset + hit.end
-            line, column = lines.position(start)
-            end_line, end_column = lines.position(end)
             flagged = text[start:end]
             facts = Facts(
                 subject=hit.subject,
                 perpetrator=perpetrators[0] if len(perpetrators) == 1 else None,
                 survivor=survivors[0] if len(survivors) == 1 else None,
                 child=_one_or_choice(children),
+                children=_all_of(children),
                 match=flagged,
                 actor=actor,
                 slots=hit.slots,
+                facts=hit.facts,
+                quoted=hit.quoted,
+                spoken=hit.spoken,
             )
+            sentence = block.text[hit.sentence[0] : hit.sentence[1]]
+            rows = similar_rows(self.packs.table, flagged if hit.quoted else sentence)
+            offered = alternatives_for(hit.alternatives, facts, self.packs.table, rows)
+            message = fill(hit.rule.message, facts) or hit.rule.message
+            suggestions = offered.suggestions
+            if hit.spoken and not hit.quoted and suggestions and suggestions[0].kind != "rewrite":
+                # said, not written: a question replaces the whole question it answers
+                s0, s1 = _spoken_bounds(block.text, hit.sentence, hit.start, hit.end)
+                before = block.text[s0 : hit.start]
+                after = block.text[hit.end : s1]
+                suggestions = [
+                    s
+                    if s.kind != "rewrite"
+                    else s.model_copy(update={"replacement": before + s.replacement + after})
+                    for s in suggestions
+                ]
+                start, end = block.offset + s0, block.offset + s1
+                flagged = text[start:end]
+            line, column = lines.position(start)
+            end_line, end_column = lines.position(end)
             findings.append(
                 Finding(
                     rule=hit.rule.id,
                     category=hit.rule.category,
                     severity=hit.rule.severity,
-                    message=fill(hit.rule.message, facts) or hit.rule.message,
+                    message=message + QUOTED_NOTE if hit.quoted else message,
                     line=line,
                     column=column,
                     end_line=end_line,
@@ -193,8 +216,9 @@ class Analyzer:
                     start=start,
                     end=end,
                     text=flagged,
-                    suggestions=suggestions_for(hit.alternatives, facts),
-                    prompts=prompts_for(hit.alternatives, facts),
+                    suggestions=suggestions,
+                    prompts=offered.prompts,
+                    quoted=hit.quoted,
                     missing=list(hit.missing) if hit.missing is not None else None,
                 )
             )
@@ -209,6 +233,27 @@ def _one_or_choice(names: list[str]) -> str | None:
     if len(names) > 1:
         return "[" + ", ".join(names[:-1]) + " or " + names[-1] + "]"
     return None
+
+
+_OPENING = "\"“‘'(["
+_CLOSING = "\"”’')]"
+
+
+def _spoken_bounds(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The sentence around a spoken finding, without spaces or quotation marks at its edges."""
+    s0, s1 = sentence
+    while s0 < start and (text[s0].isspace() or text[s0] in _OPENING):
+        s0 += 1
+    while s1 > end and (text[s1 - 1].isspace() or text[s1 - 1] in _CLOSING):
+        s1 -= 1
+    return min(s0, start), max(s1, end)
+
+
+def _all_of(names: list[str]) -> str | None:
+    """ "Liam and Mia", for words said aloud about every child the document names."""
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @cache

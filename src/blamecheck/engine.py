@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import grammar, specificity
 from .errors import PatternError
+from .facts import Fact, facts_in
 from .gate import GatedMatcher
 from .patterns import (
     Alternative,
@@ -62,6 +63,10 @@ class Hit:
     # pieces of the flagged clause for templates: {patient}, {active}, {rest}
     slots: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] | None = None  # what a child-impact sentence does not name
+    facts: tuple[Fact, ...] = ()  # names, dates and numbers inside the flagged words
+    quoted: bool = False  # inside quotation marks: someone's own words, never rewritten
+    spoken: bool = False  # a question or words addressed to someone: rewrite as speech
+    sentence: tuple[int, int] = (0, 0)  # the sentence around the match, paragraph offsets
 
 
 @dataclass(frozen=True)
@@ -398,17 +403,25 @@ class Engine:
             if cond.agent is False
             else None
         )
+        chosen = alternatives if alternatives is not None else compiled.alternatives
         if parts is not None:
             doc = span.doc
+            flagged = doc[parts.start : parts.end]
             return Hit(
                 rule=compiled.rule,
                 start=doc[parts.start].idx,
                 end=doc[parts.end - 1].idx + len(doc[parts.end - 1].text),
-                alternatives=alternatives if alternatives is not None else compiled.alternatives,
+                alternatives=chosen,
                 slots=(("patient", parts.patient), ("active", parts.verb), ("rest", parts.rest)),
+                facts=tuple(facts_in(flagged)),
+                quoted=inside_quotes,
+                spoken=grammar.is_spoken(anchor.sent),
+                sentence=(anchor.sent.start_char, anchor.sent.end_char),
             )
         if compiled.rule.span == "sentence":
             span = anchor.sent
+        elif compiled.rule.span == "clause":
+            span = grammar.clause_span(anchor, span)
         start, end = span.start, span.end
         subject_text = None  # only when the finding starts with it, so templates can restate it
         extend = compiled.pattern.extend_to_subject
@@ -423,14 +436,21 @@ class Engine:
         doc = span.doc
         while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in {"?", ")"}:
             end -= 1
+        flagged = doc[start:end]
+        found_facts = facts_in(flagged)
+        when = " ".join(dict.fromkeys(f.carrier for f in found_facts if f.kind == "date"))
         return Hit(
             rule=compiled.rule,
             start=doc[start].idx,
             end=doc[end - 1].idx + len(doc[end - 1].text),
-            alternatives=alternatives if alternatives is not None else compiled.alternatives,
+            alternatives=chosen,
             subject=subject_text,
-            slots=slots,
+            slots=(*slots, ("when", when)) if when else slots,
             missing=missing,
+            facts=tuple(found_facts),
+            quoted=inside_quotes,
+            spoken=grammar.is_spoken(anchor.sent),
+            sentence=(anchor.sent.start_char, anchor.sent.end_char),
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:

@@ -41,6 +41,14 @@ class Suggestion(BaseModel):
         default="complete",
         description="'complete' when ready to use, 'needs-input' when it holds [placeholders]",
     )
+    kind: str = Field(
+        default="rewrite",
+        description="'rewrite' (a statement), 'question' or 'script' (words to say)",
+    )
+    keeps_facts: bool = Field(
+        default=True,
+        description="every name, date and number of the flagged words is in the replacement",
+    )
 
 
 class Prompt(BaseModel):
@@ -70,6 +78,10 @@ class Finding(BaseModel):
     prompts: list[Prompt] = Field(
         default_factory=list,
         description="questions from the source documents that help find the missing facts",
+    )
+    quoted: bool = Field(
+        default=False,
+        description="inside quotation marks: someone's own words, kept as evidence, not rewritten",
     )
     missing: list[str] | None = Field(
         default=None,

@@ -130,6 +130,36 @@ def is_question(sentence: Span) -> bool:
     return False
 
 
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you’re"})
+
+
+def is_spoken(sentence: Span) -> bool:
+    """A question, or words addressed to someone ("You need to..."): rewrite it as speech."""
+    if is_question(sentence):
+        return True
+    return any(t.lower_ in _SECOND_PERSON for t in sentence)
+
+
+def clause_span(anchor: Token, match: Span) -> Span:
+    """The clause that a restructuring rewrite replaces: the match, out to the end of the
+    clause it belongs to, but not into a following clause with its own subject ("..., and
+    the children were present")."""
+    head = clause_chain(anchor)[-1]
+    right = max(match.end - 1, head.i)
+    sentence = anchor.sent
+    for child in head.children:
+        if child.i <= head.i or child.dep_ in {"punct", "cc"}:
+            continue
+        if child.dep_ in {"conj", "parataxis"} and any(
+            c.dep_ in SUBJECT_DEPS for c in child.children
+        ):
+            break
+        right = max(right, child.right_edge.i)
+    start = min(match.start, head.i)
+    end = min(right + 1, sentence.end)
+    return match.doc[start:end]
+
+
 _CONCESSIVE = frozenset({"although", "though", "despite", "while", "whilst", "albeit"})
 _CONTRAST = frozenset({"but", "however", "yet", "nevertheless", "nonetheless"})
 

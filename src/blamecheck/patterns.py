@@ -150,7 +150,8 @@ class Alternative(_Strict):
     text: str = Field(min_length=3)
     # rewrite and question replace the span; a prompt is a question for the writer to answer
     # before rewriting ("How might that have impacted on the child?"); guidance is not shown
-    kind: Literal["rewrite", "question", "prompt", "guidance"] = "rewrite"
+    # a script is spoken: several sentences a worker can say (the "pivot to the perpetrator")
+    kind: Literal["rewrite", "question", "script", "prompt", "guidance"] = "rewrite"
     requires_subject: bool = False
     description: str | None = None
     source: Source | None = None
@@ -294,10 +295,10 @@ class Rule(_Strict):
         default=True,
         description="a finding starts at the clause subject ('Mother failed to protect')",
     )
-    span: Literal["match", "sentence"] = Field(
+    span: Literal["match", "clause", "sentence"] = Field(
         default="match",
-        description="a finding covers the matched words, or the whole sentence when its "
-        "rewrite replaces the sentence",
+        description="a finding covers the matched words; the clause they belong to, when its "
+        "rewrite restructures the clause; or the whole sentence",
     )
     patterns: list[Pattern] = Field(min_length=1)
     alternatives: list[Alternative] = Field(min_length=1)
@@ -360,12 +361,22 @@ class TableRow(_Strict):
     constructive: list[str] = Field(min_length=1)
 
 
+class PivotScript(_Strict):
+    """The seeds' "pivot to the perpetrator" script, as three templates said in turn."""
+
+    source: Source
+    validate_concern: str = Field(min_length=10, description="1. validate the concern")
+    redirect: str = Field(min_length=10, description="2. redirect it to his behaviour")
+    return_to_mother: str = Field(min_length=10, description="3. return to the concern")
+
+
 class PracticeTable(_Strict):
     """The Destructive / Constructive practice table, verbatim from its source."""
 
     title: str
     source: Source
     rows: list[TableRow] = Field(min_length=1)
+    pivot_script: PivotScript | None = None
 
 
 # -- loading ------------------------------------------------------------------------------

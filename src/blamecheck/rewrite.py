@@ -1,7 +1,12 @@
-"""Turn a rule's alternatives into suggestions for one finding, filling what the document says.
+"""The one rewrite engine: ranked alternatives for a finding, from the document's own facts.
 
-Facts come only from the document: the subject as written and the people it names. Whatever
-only the writer knows stays a visible [placeholder], and such a suggestion is 'needs-input'.
+Every surface (CLI check and fix, demo, language server, evaluation) gets its suggestions here.
+Alternatives come from three places, most specific first: the practice table's constructive
+column (verbatim, attributed), the rule's templates that restructure the writer's own clause,
+and the seeds' "pivot to the perpetrator" script for spoken sentences. Facts come only from the
+document; whatever only the writer knows stays a visible [placeholder] and such a suggestion is
+'needs-input'. A template may drop words but never a name, date or number: the ones it would
+lose are put back with the phrase that carries them ("on 3 March").
 """
 
 from __future__ import annotations
@@ -9,10 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import facts as fact_check
+from .facts import Fact
 from .findings import Prompt, Suggestion
-from .patterns import PLACEHOLDER, Alternative
+from .patterns import PLACEHOLDER, Alternative, PivotScript, PracticeTable, Source
 
 _FIELD = re.compile(r"\{(\w+)\}")
+_SPACES = re.compile(r"[ \t]{2,}")
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,;:.?!])")
+TABLE_DESCRIPTION = "Constructive Practice column of the practice table"
+QUOTED_NOTE = (
+    " These words are inside quotation marks: someone's own words, kept as evidence, "
+    "so blamecheck does not rewrite them."
+)
 
 
 @dataclass(frozen=True)
@@ -26,11 +40,85 @@ class Facts:
     actor: str | None = None  # the one person the document names as using violence
     child: str | None = None  # the child the document names, or "[Liam or Mia]" for several
     slots: tuple[tuple[str, str], ...] = ()
+    facts: tuple[Fact, ...] = ()  # names, dates and numbers inside the flagged words
+    quoted: bool = False  # someone's own words: never rewritten
+    spoken: bool = False  # a question or words addressed to someone
+    children: str | None = None  # every child the document names: "Liam and Mia"
 
 
-def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list[Suggestion]:
-    """Rewrites and questions that replace the span; guidance lines are not replacements."""
-    out: list[Suggestion] = []
+@dataclass(frozen=True)
+class Alternatives:
+    """What a finding offers: ranked replacements, and questions for the writer."""
+
+    suggestions: list[Suggestion]
+    prompts: list[Prompt]
+
+
+def alternatives_for(
+    alternatives: tuple[Alternative, ...],
+    facts: Facts,
+    table: PracticeTable | None = None,
+    table_rows: tuple[int, ...] = (),
+) -> Alternatives:
+    """Ranked suggestions and prompts for one finding.
+
+    Ranking: for a question or spoken sentence, questions first, then the pivot script, then
+    statements; for a written statement, statements only (questions become prompts for the
+    writer to ask her). Within a kind the order is the rule's: most specific first.
+    """
+    table_alts = _table_alternatives(table, table_rows)
+    pool = list(alternatives) + [a for a in table_alts if a not in alternatives]
+    script = _script(table.pivot_script, facts) if table and table.pivot_script else None
+    prompts = prompts_for(pool, facts)
+    if facts.quoted:
+        # kept as evidence: nothing replaces them, but the constructive questions still show
+        asked = [
+            Prompt(text=a.text, source=_attribution(a))
+            for a in pool
+            if a.kind == "question" and "{" not in a.text
+        ]
+        return Alternatives([], _unique_prompts(asked + prompts))
+    candidates = _candidates(pool, facts)
+    if any(c.keeps_facts for _, c in candidates):
+        # a rewrite that would drop a name, date or number is not offered beside one that keeps it
+        candidates = [(a, c) for a, c in candidates if c.keeps_facts]
+    if facts.spoken:
+        # said aloud: the table's own lines in its order, then questions, the script, statements
+        order = {"statement": 1, "question": 1, "script": 2, "rewrite": 3}
+        ranked = [c for _, c in candidates]
+        if script is not None:
+            ranked.append(script)
+        ranked.sort(
+            key=lambda c: (0 if c.kind == "statement" or _from_table(c) else 1, order[c.kind])
+        )
+    else:
+        ranked = [c for _, c in candidates if c.kind in {"rewrite", "statement"}]
+        prompts = _unique_prompts(
+            prompts
+            + [
+                Prompt(text=c.replacement, source=c.source)
+                for _, c in candidates
+                if c.kind == "question"
+            ]
+        )
+    return Alternatives(ranked, prompts)
+
+
+def _from_table(suggestion: Suggestion) -> bool:
+    return suggestion.description == TABLE_DESCRIPTION
+
+
+def suggestions_for(
+    alternatives: list[Alternative] | tuple[Alternative, ...], facts: Facts
+) -> list[Suggestion]:
+    """Rewrites and questions that replace the span; prompts and guidance are not replacements."""
+    return [suggestion for _, suggestion in _candidates(alternatives, facts)]
+
+
+def _candidates(
+    alternatives: list[Alternative] | tuple[Alternative, ...], facts: Facts
+) -> list[tuple[Alternative, Suggestion]]:
+    out: list[tuple[Alternative, Suggestion]] = []
     seen: set[str] = set()
     for alt in alternatives:
         if alt.kind in {"guidance", "prompt"}:
@@ -40,31 +128,113 @@ def suggestions_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list
         text = fill(alt.text, facts)
         if text is None:
             continue
+        verbatim = not _FIELD.search(alt.text)
+        lost: list[Fact] = []
+        if not verbatim:
+            text, lost = keep_facts(text, facts.facts)
+        text = _tidy(text)
         if text in seen:
             continue
         seen.add(text)
-        source = _attribution(alt)
-        out.append(
-            Suggestion(
-                replacement=text,
-                description=alt.description or _default_description(alt),
-                source=source,
-                status="needs-input" if PLACEHOLDER.search(text) else "complete",
-            )
+        if alt.kind == "question":
+            kind = "question"
+        elif verbatim and alt.source is not None:
+            kind = "statement"  # a constructive line said as it stands, not a template
+        else:
+            kind = "rewrite"
+        suggestion = Suggestion(
+            replacement=text,
+            description=alt.description or _default_description(alt),
+            source=_attribution(alt),
+            status="needs-input" if PLACEHOLDER.search(text) else "complete",
+            kind=kind,
+            keeps_facts=not fact_check.missing(facts.facts, text) and not lost,
         )
+        out.append((alt, suggestion))
     return out
 
 
-def prompts_for(alternatives: tuple[Alternative, ...], facts: Facts) -> list[Prompt]:
+def keep_facts(text: str, facts: tuple[Fact, ...]) -> tuple[str, list[Fact]]:
+    """Put back every name, date and number the rewrite lost, each with its own phrase.
+
+    A fact goes back before a final [placeholder] clause ends, at the end of the rewrite;
+    the carrying phrase is the writer's own words, so nothing is invented.
+    """
+    added: list[str] = []
+    for fact in fact_check.missing(facts, text):
+        if fact_check.kept(fact, " ".join([text, *added])):
+            continue
+        added.append(fact.carrier)
+    if not added:
+        return text, []
+    joined = " ".join(dict.fromkeys(added))
+    return f"{text.rstrip()} {joined}", fact_check.missing(facts, f"{text} {joined}")
+
+
+def prompts_for(
+    alternatives: list[Alternative] | tuple[Alternative, ...], facts: Facts
+) -> list[Prompt]:
     """The questions that help the writer find what a rewrite's placeholders ask for."""
     out: list[Prompt] = []
     for alt in alternatives:
         if alt.kind != "prompt":
             continue
         text = fill(alt.text, facts)
-        if text is not None and all(p.text != text for p in out):
+        if text is not None:
             out.append(Prompt(text=text, source=_attribution(alt)))
+    return _unique_prompts(out)
+
+
+def _unique_prompts(prompts: list[Prompt]) -> list[Prompt]:
+    seen: set[str] = set()
+    out: list[Prompt] = []
+    for prompt in prompts:
+        if prompt.text not in seen:
+            seen.add(prompt.text)
+            out.append(prompt)
     return out
+
+
+def _table_alternatives(table: PracticeTable | None, rows: tuple[int, ...]) -> list[Alternative]:
+    """The constructive column of the practice-table rows a sentence resembles, verbatim."""
+    if table is None:
+        return []
+    source = Source(seed=table.source.seed, passage=table.source.passage, title=table.title)
+    return [
+        Alternative(
+            text=line,
+            kind="question" if line.rstrip().endswith("?") else "rewrite",
+            description=TABLE_DESCRIPTION,
+            source=source,
+        )
+        for row in rows
+        for line in table.rows[row - 1].constructive
+    ]
+
+
+def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
+    """The pivot to the perpetrator, said in three turns, with the document's names."""
+    values = {
+        "he": facts.perpetrator or "he",
+        "she": facts.survivor or "she",
+        "children": facts.children or "the children",
+    }
+    if values["children"] == "the children":
+        first = pivot.validate_concern.replace("{children}'s", "the children's")
+    else:
+        first = pivot.validate_concern
+    parts = [first, pivot.redirect, pivot.return_to_mother]
+    text = " ".join(_FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), p) for p in parts)
+    text = text[:1].upper() + text[1:]
+    return Suggestion(
+        replacement=text,
+        description="Pivot to the perpetrator: validate the concern, redirect it to his "
+        "behaviour, return to the concern about the mother",
+        source=pivot.source.seed,
+        status="needs-input" if PLACEHOLDER.search(text) else "complete",
+        kind="script",
+        keeps_facts=not fact_check.missing(facts.facts, text),
+    )
 
 
 def _attribution(alt: Alternative) -> str | None:
@@ -76,40 +246,60 @@ def _attribution(alt: Alternative) -> str | None:
     return alt.source.seed
 
 
+def _tidy(text: str) -> str:
+    """Single spaces and no space before punctuation, whatever the template's slots held."""
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
+
+
 def fill(template: str, facts: Facts) -> str | None:
     """The template with the document's facts, or None if it needs a slot this finding lacks."""
     actor = facts.actor or "[who did this]"
     perpetrator = facts.perpetrator or "[his name]"
+    subject = facts.subject
     values = {
         "actor": actor,
         "Actor": _capitalise(actor),
-        "subject": facts.subject or "[her name]",
-        "subject_object": _object_case(facts.subject) if facts.subject else "[her name]",
-        "Subject": _capitalise(facts.subject) if facts.subject else "[Her name]",
-        "perpetrator": facts.perpetrator or "[his name]",
-        "Perpetrator": facts.perpetrator or "[His name]",
+        "subject": _mid_sentence(subject) if subject else "[her name]",
+        "subject_object": _object_case(subject) if subject else "[her name]",
+        "Subject": _capitalise(subject) if subject else "[Her name]",
+        "perpetrator": perpetrator,
+        "Perpetrator": _capitalise(perpetrator),
         "survivor": facts.survivor or "[her name]",
-        "Survivor": facts.survivor or "[Her name]",
+        "Survivor": _capitalise(facts.survivor or "[her name]"),
         "match": facts.match,
+        "when": "",
         # the Multiple Pathways frame: his behaviour, the child, the effect; the sentence's
         # own words (slots) replace these defaults where it already says them
-        "because": f"Since {perpetrator} [what he did]",
+        "because": f"Since {perpetrator} [what he did]{_when(facts)}",
         "child": facts.child or "[child's name]",
         "has": "has",
         "effect": "[specific effect on school, sleep, friends, health or home]",
         **dict(facts.slots),
     }
+    if values["when"]:
+        values["when"] = " " + values["when"].strip()
     if any(name not in values for name in _FIELD.findall(template)):
         return None
     return _FIELD.sub(lambda m: values[m.group(1)], template)
 
 
+def _when(facts: Facts) -> str:
+    when = dict(facts.slots).get("when", "").strip()
+    return f" {when}" if when else ""
+
+
 _OBJECT_CASE = {"she": "her", "he": "him", "they": "them", "i": "me", "we": "us", "you": "you"}
+_PRONOUNS = frozenset({"she", "he", "they", "we", "you", "it"})
 
 
 def _object_case(text: str) -> str:
     """ "She" becomes "her" after a verb in a template; names stay as written."""
     return _OBJECT_CASE.get(text.lower(), text)
+
+
+def _mid_sentence(text: str) -> str:
+    """ "She" inside a sentence is "she"; names and "Mother" stay as written."""
+    return text.lower() if text.lower() in _PRONOUNS else text
 
 
 def _capitalise(text: str) -> str:

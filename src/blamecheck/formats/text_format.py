@@ -66,7 +66,7 @@ def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
     caret = " " * s0 + "^" * max(1, s1 - s0)
     lines = [head, f"    {sentence}", f"    {style.red(caret)}"]
     for suggestion in finding.suggestions[:2]:
-        label = "ask" if suggestion.replacement.rstrip().endswith("?") else "try"
+        label = {"question": "ask", "script": "say"}.get(suggestion.kind, "try")
         lines.append(f"    {style.green(label + ':')} {suggestion.replacement}")
     if finding.prompts:
         lines.append(f"    {style.cyan('find out:')} {finding.prompts[0].text}")
