@@ -101,7 +101,7 @@ def check(
     pack: PackOption = None,
 ) -> None:
     """Lint files, folders or standard input; exit 1 when something is found."""
-    from . import documents
+    from . import documents, placeholders
     from .api import get_analyzer
     from .formats import FileReport, json_format, text_format
 
@@ -125,15 +125,127 @@ def check(
             _notice(f"error: {exc}")
             failed = True
             continue
-        reports.append(FileReport(source.path, text, analyzer.analyse(text)))
+        gaps = placeholders.find(text, analyzer.packs)
+        reports.append(FileReport(source.path, text, analyzer.analyse(text), gaps))
     if output_format == OutputFormat.JSON:
         print(json_format.render(reports))
     else:
         print(text_format.render(reports, text_format.Style(_use_color(color))))
+        for report in reports:
+            for line in text_format.placeholder_notices(report):
+                _notice(line)
     if failed:
         raise typer.Exit(ExitStatus.FAILED)
-    found = any(report.findings for report in reports)
+    # an unfilled placeholder is unfinished work, like a finding
+    found = any(report.findings or report.placeholders for report in reports)
     raise typer.Exit(ExitStatus.FOUND if found else ExitStatus.CLEAN)
+
+
+@app.command()
+def fix(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders to rewrite (.txt, .md); '-' reads standard input."),
+    ],
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Apply the rewrites in place (standard input: print the rewritten text).",
+        ),
+    ] = False,
+    with_placeholders: Annotated[
+        bool,
+        typer.Option(
+            "--placeholders",
+            help="Also apply rewrites that hold [placeholders] for you to fill in.",
+        ),
+    ] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Go through the findings one at a time: accept, choose another, skip or edit.",
+        ),
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of the inputs (default: UTF-8).")
+    ] = None,
+    max_size: Annotated[
+        float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
+    ] = 10.0,
+    pack: PackOption = None,
+) -> None:
+    """Rewrite findings with their top constructive alternative: a diff, or in place with --write.
+
+    Only 'complete' alternatives are applied unless --placeholders is given; words inside
+    quotation marks are never rewritten. Exits 1 when findings or unfilled placeholders remain.
+    """
+    from . import documents
+    from .api import get_analyzer
+    from .fixer import fix_text, unified_diff
+    from .formats import FileReport, text_format
+
+    sources = list(documents.collect(paths))
+    if interactive and any(source.is_stdin for source in sources):
+        raise InputError("--interactive reads your answers from standard input; give file paths")
+    if not sources:
+        _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
+    analyzer = get_analyzer(tuple(pack or ()))
+    totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "gaps": 0}
+    for source in sources:
+        text, codec = documents.read_with_encoding(source, encoding=encoding, max_mb=max_size)
+        if interactive:
+            from .interactive import review
+
+            result = review(analyzer, source.path, text, with_placeholders)
+        else:
+            result = fix_text(analyzer, text, placeholders=with_placeholders)
+        if result.changed:
+            totals["files"] += 1
+            if write and source.is_stdin:
+                pass
+            elif write or interactive:
+                documents.write_atomically(source.path, result.text, codec)
+            else:
+                sys.stdout.write(unified_diff(source.path, text, result.text))
+        if source.is_stdin and write:
+            sys.stdout.write(result.text)
+        totals["fixed"] += len(result.applied)
+        totals["left"] += len(result.remaining)
+        totals["quoted"] += result.skipped_quoted
+        totals["input"] += result.skipped_needs_input
+        totals["gaps"] += len(result.placeholders)
+        report = FileReport(source.path, result.text, result.remaining, result.placeholders)
+        for line in text_format.placeholder_notices(report):
+            _notice(line)
+        for finding in result.on_rewritten_spans():
+            _notice(
+                f"{source.path}:{finding.line}:{finding.column}: rewritten text still "
+                f"flagged by {finding.rule}; please report it"
+            )
+    _notice(_fix_summary(totals, len(sources), write or interactive))
+    left = totals["left"] or totals["gaps"]
+    raise typer.Exit(ExitStatus.FOUND if left else ExitStatus.CLEAN)
+
+
+def _fix_summary(totals: dict[str, int], files: int, wrote: bool) -> str:
+    from .formats.text_format import plural
+
+    verb = "rewrote" if wrote else "would rewrite"
+    parts = [f"{verb} {plural(totals['fixed'], 'span')} in {plural(totals['files'], 'file')}"]
+    if totals["left"]:
+        why = []
+        if totals["quoted"]:
+            why.append(f"{totals['quoted']} inside quotation marks, kept as evidence")
+        if totals["input"]:
+            why.append(f"{totals['input']} need your words: use --placeholders or --interactive")
+        reason = f" ({'; '.join(why)})" if why else ""
+        parts.append(f"{plural(totals['left'], 'finding')} left{reason}")
+    if totals["gaps"]:
+        parts.append(f"{plural(totals['gaps'], 'unfilled placeholder')} to complete")
+    return "; ".join(parts) + f" (checked {plural(files, 'file')})"
 
 
 @app.command()
@@ -208,6 +320,95 @@ def explain(
         origin = f"  [{alternative.source.seed}]" if alternative.source else ""
         text = fill(alternative.text, shown) or alternative.text
         print(f"  - ({alternative.kind}) {text}{origin}")
+
+
+@app.command()
+def practice(
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """The Destructive / Constructive practice table, both columns, with its source."""
+    import shutil
+    import textwrap
+
+    from .patterns import PackSet
+
+    table = PackSet.load().table
+    if table is None:
+        raise InputError("the practice table (patterns/practice-table.yaml) is not installed")
+    if output_format == OutputFormat.JSON:
+        rows = [r.model_dump() for r in table.rows]
+        source = {"title": table.title, "seed": table.source.seed}
+        print(json.dumps({"source": source, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+    column = (width - 7) // 2
+    print(table.title)
+    print(f"Source: {table.source.seed}")
+    print()
+    print(f"  {'DESTRUCTIVE PRACTICE':<{column}} │ CONSTRUCTIVE PRACTICE")
+    print(f"  {'─' * column}─┼─{'─' * column}")
+    for number, row in enumerate(table.rows, start=1):
+        left = [w for line in row.destructive for w in textwrap.wrap(f"✗ {line}", column)]
+        right = [w for line in row.constructive for w in textwrap.wrap(f"✓ {line}", column)]
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ""
+            b = right[i] if i < len(right) else ""
+            print(f"  {a:<{column}} │ {b}")
+        if number < len(table.rows):
+            print(f"  {'':<{column}} │")
+    if table.pivot_script is not None:
+        script = table.pivot_script
+        print()
+        print(f"Pivot to the perpetrator (source: {script.source.seed}):")
+        for step, line in enumerate(
+            (script.validate_concern, script.redirect, script.return_to_mother), start=1
+        ):
+            said = line.replace("{children}'s", "the children's")
+            said = said.replace("{he}", "he").replace("{she}", "she")
+            print(f"  {step}. {said}")
+
+
+@app.command()
+def demo(
+    path: Annotated[str, typer.Argument(help="A report to demonstrate on (.txt, .md), or '-'.")],
+    html_out: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write one self-contained HTML page to this file."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of the input (default: UTF-8).")
+    ] = None,
+    max_size: Annotated[
+        float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
+    ] = 10.0,
+    color: Annotated[ColorMode, typer.Option(help="Colour in the terminal.")] = ColorMode.AUTO,
+    pack: PackOption = None,
+) -> None:
+    """Each flagged sentence beside its constructive rewrite and the principle, for training."""
+    import shutil
+
+    from . import documents
+    from .api import get_analyzer
+    from .formats import demo as demo_format
+    from .formats.text_format import Style
+
+    sources = list(documents.collect([path]))
+    if len(sources) != 1 or (sources[0].from_folder):
+        raise InputError(f"{path}: demo takes one file, not a folder")
+    text = documents.read(sources[0], encoding=encoding, max_mb=max_size)
+    analyzer = get_analyzer(tuple(pack or ()))
+    findings = analyzer.analyse(text)
+    pairs = demo_format.build_pairs(text, findings, analyzer.packs)
+    width = shutil.get_terminal_size((100, 24)).columns
+    print(demo_format.render_terminal(pairs, width, Style(_use_color(color))))
+    if html_out is not None:
+        title = "standard input" if path == "-" else Path(path).name
+        page = demo_format.render_html(pairs, title)
+        documents.write_new(html_out, page)
+        _notice(f"wrote {html_out}")
+    raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 
 
 @app.command(name="eval")

@@ -6,8 +6,10 @@ Every refusal is one line that names the file and the problem, never the file's 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +67,13 @@ def _walk(folder: Path) -> Iterator[Source]:
 
 def read(source: Source, encoding: str | None = None, max_mb: float = DEFAULT_MAX_MB) -> str:
     """The text of a source, decoded; raises InputError with a one-line reason."""
+    return read_with_encoding(source, encoding, max_mb)[0]
+
+
+def read_with_encoding(
+    source: Source, encoding: str | None = None, max_mb: float = DEFAULT_MAX_MB
+) -> tuple[str, str]:
+    """The text and the codec that decoded it, so that a rewrite is saved the same way."""
     limit = int(max_mb * 1024 * 1024)
     name = "standard input" if source.is_stdin else source.path
     if source.is_stdin:
@@ -89,7 +98,7 @@ def read(source: Source, encoding: str | None = None, max_mb: float = DEFAULT_MA
             raise InputError(
                 f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})"
             ) from None
-    return decode(data, name, encoding)
+    return decode_with_encoding(data, name, encoding)
 
 
 def _read_limited(handle: BinaryIO, limit: int, name: str, max_mb: float) -> bytes:
@@ -104,6 +113,11 @@ def _read_limited(handle: BinaryIO, limit: int, name: str, max_mb: float) -> byt
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode bytes: a byte-order mark wins, then the given encoding, then strict UTF-8."""
+    return decode_with_encoding(data, name, encoding)[0]
+
+
+def decode_with_encoding(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """The decoded text and the codec used (``utf-8-sig`` keeps a byte-order mark on saving)."""
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -121,8 +135,53 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         if b"\x00" in data[:_SNIFF_BYTES]:
             raise BinaryFileError(f"{name}: binary file, not text")
     try:
-        return data.decode(encoding or "utf-8")
+        return data.decode(encoding or "utf-8"), encoding or "utf-8"
     except UnicodeDecodeError as exc:
         used = encoding or "utf-8"
         hint = "" if encoding else "; save it as UTF-8 or pass --encoding (for example cp1252)"
         raise InputError(f"{name}: not valid {used} at byte {exc.start}{hint}") from None
+
+
+def write_atomically(path: str, text: str, encoding: str) -> None:
+    """Replace a file's contents in one step: a crash leaves the old file or the new, never half.
+
+    The text is written to a temporary file beside the original, with the original's
+    permissions, then renamed over it. Line endings are the text's own: nothing is translated.
+    """
+    target = Path(path)
+    try:
+        mode = target.stat().st_mode & 0o7777
+        data = text.encode(encoding)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{path}: the rewrite cannot be saved as {encoding} ({exc.reason})"
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot write ({exc.strerror or exc.__class__.__name__})"
+        ) from None
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write an output file the user named (UTF-8), atomically, creating nothing else."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder")
+    if not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder")
+    if path.exists():
+        write_atomically(str(path), text, "utf-8")
+        return
+    path.touch(mode=0o644)
+    write_atomically(str(path), text, "utf-8")

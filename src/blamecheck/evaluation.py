@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import facts
 from .api import Analyzer
 from .errors import InputError
 from .findings import Category, Finding
@@ -121,11 +122,36 @@ class Error:
 
 
 @dataclass
+class RewriteCounts:
+    """How well the rewrite engine serves a category's findings (quoted findings aside)."""
+
+    findings: int = 0
+    quoted: int = 0  # kept as evidence: never rewritten, so not counted below
+    with_alternative: int = 0
+    top_complete: int = 0
+    top_keeps_facts: int = 0
+
+    def _share(self, part: int) -> float | None:
+        whole = self.findings - self.quoted
+        return part / whole if whole else None
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "findings": self.findings,
+            "quoted": self.quoted,
+            "with_alternative": self._share(self.with_alternative),
+            "top_complete": self._share(self.top_complete),
+            "top_keeps_facts": self._share(self.top_keeps_facts),
+        }
+
+
+@dataclass
 class Report:
     splits: list[str]
     examples: int
     rules: dict[str, Counts] = field(default_factory=dict)
     categories: dict[str, Counts] = field(default_factory=dict)
+    rewrites: dict[str, RewriteCounts] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -134,6 +160,7 @@ class Report:
             "examples": self.examples,
             "rules": {k: v.as_dict() for k, v in sorted(self.rules.items())},
             "categories": {k: v.as_dict() for k, v in sorted(self.categories.items())},
+            "rewrites": {k: v.as_dict() for k, v in sorted(self.rewrites.items())},
         }
 
 
@@ -175,6 +202,7 @@ def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str
         report.categories.setdefault(rule.category.value, Counts())
     all_findings = analyzer.analyse_many(e.example.text for e in examples)
     for loaded, findings in zip(examples, all_findings, strict=True):
+        _count_rewrites(analyzer, report, findings)
         labels = [label.split("|") for label in loaded.example.expected]
         # rule level
         assignment, used = _assign(labels, findings, exact=True)
@@ -202,6 +230,26 @@ def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str
     return report
 
 
+def _count_rewrites(analyzer: Analyzer, report: Report, findings: list[Finding]) -> None:
+    """Alternatives offered, and whether the top one keeps every name, date and number.
+
+    The facts are read afresh from the flagged words, not taken from the engine's own flag.
+    """
+    for finding in findings:
+        counts = report.rewrites.setdefault(finding.category.value, RewriteCounts())
+        counts.findings += 1
+        if finding.quoted:
+            counts.quoted += 1
+            continue
+        if not finding.suggestions:
+            continue
+        counts.with_alternative += 1
+        top = finding.suggestions[0]
+        counts.top_complete += top.status == "complete"
+        doc = analyzer.nlp(finding.text)
+        counts.top_keeps_facts += not facts.missing(facts.facts_in(doc[:]), top.replacement)
+
+
 def _fmt(value: float | None) -> str:
     return "   -" if value is None else f"{value:.2f}"
 
@@ -224,6 +272,19 @@ def render_text(report: Report, show_errors: bool) -> str:
                 f"{_fmt(counts.precision):>5} {_fmt(counts.recall):>6} {_fmt(counts.f1):>5}"
             )
         lines.append("")
+    lines.append("rewrites (findings inside quotation marks are kept as evidence, not rewritten):")
+    lines.append(
+        f"{'name':<{width}}  {'found':>5} {'quoted':>6}  {'has alt':>7} {'complete':>8} "
+        f"{'keeps facts':>11}"
+    )
+    for name, rw in sorted(report.rewrites.items()):
+        shares = rw.as_dict()
+        lines.append(
+            f"{name:<{width}}  {rw.findings:>5} {rw.quoted:>6}  "
+            f"{_fmt(shares['with_alternative']):>7} {_fmt(shares['top_complete']):>8} "
+            f"{_fmt(shares['top_keeps_facts']):>11}"
+        )
+    lines.append("")
     if show_errors:
         if not report.errors:
             lines.append("No errors.")

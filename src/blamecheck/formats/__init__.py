@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..findings import Finding
+from ..placeholders import Placeholder
 
 
 @dataclass
@@ -14,3 +15,4 @@ class FileReport:
     path: str
     text: str
     findings: list[Finding] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)  # unfilled, from a rewrite

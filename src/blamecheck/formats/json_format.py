@@ -6,7 +6,9 @@ import json
 from collections import Counter
 from typing import Any
 
+from ..api import LineIndex
 from ..findings import Finding
+from ..placeholders import Placeholder
 from . import FileReport
 
 FORMAT_VERSION = "1"
@@ -20,6 +22,18 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def _placeholder(report: FileReport, placeholder: Placeholder) -> dict[str, Any]:
+    lines = LineIndex(report.text)
+    line, column = lines.position(placeholder.start)
+    return {
+        "line": line,
+        "column": column,
+        "start": placeholder.start,
+        "end": placeholder.end,
+        "text": placeholder.text,
+    }
+
+
 def render(reports: list[FileReport]) -> str:
     categories: Counter[str] = Counter()
     for report in reports:
@@ -30,6 +44,7 @@ def render(reports: list[FileReport]) -> str:
             {
                 "path": report.path,
                 "findings": [_finding(f) for f in report.findings],
+                "placeholders": [_placeholder(report, p) for p in report.placeholders],
             }
             for report in reports
         ],
@@ -37,6 +52,7 @@ def render(reports: list[FileReport]) -> str:
             "files": len(reports),
             "findings": sum(len(r.findings) for r in reports),
             "by_category": dict(sorted(categories.items())),
+            "placeholders": sum(len(r.placeholders) for r in reports),
         },
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

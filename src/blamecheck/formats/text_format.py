@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..api import LineIndex
 from ..findings import Finding
 from . import FileReport
 
@@ -40,8 +41,8 @@ class Style:
         return self._wrap("32", text)
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
-    """The sentence holding text[start:end], and the span's offsets inside it."""
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence(s) holding text[start:end] begin and end."""
     left = 0
     for match in _SENTENCE_END.finditer(text, 0, start):
         left = match.end()
@@ -49,6 +50,12 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
     right = found.end() if found else len(text)
     while left < start and text[left].isspace():
         left += 1
+    return left, right
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence holding text[start:end], and the span's offsets inside it."""
+    left, right = sentence_bounds(text, start, end)
     if right - left > _MAX_CONTEXT:  # keep long paragraphs readable around the span
         left = max(left, start - _MAX_CONTEXT // 3)
         right = min(right, max(end, left + _MAX_CONTEXT))
@@ -83,10 +90,26 @@ def render(reports: list[FileReport], style: Style) -> str:
     total = sum(categories.values())
     files = len(reports)
     file_word = "file" if files == 1 else "files"
+    gaps = sum(len(r.placeholders) for r in reports)
+    left = f"; {plural(gaps, 'unfilled placeholder')} to complete" if gaps else ""
     if total:
         detail = ", ".join(f"{name}: {count}" for name, count in sorted(categories.items()))
         noun = "finding" if total == 1 else "findings"
-        blocks.append(style.bold(f"{total} {noun} in {files} {file_word} ({detail})"))
+        blocks.append(style.bold(f"{total} {noun} in {files} {file_word} ({detail}){left}"))
     else:
-        blocks.append(f"No findings in {files} {file_word}.")
+        blocks.append(f"No findings in {files} {file_word}{left}.")
     return "\n\n".join(blocks)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def placeholder_notices(report: FileReport) -> list[str]:
+    """One line per unfilled placeholder, so that none is forgotten: path:line:col: text."""
+    lines = LineIndex(report.text)
+    out = []
+    for placeholder in report.placeholders:
+        line, column = lines.position(placeholder.start)
+        out.append(f"{report.path}:{line}:{column}: unfilled placeholder {placeholder.text}")
+    return out
