@@ -25,7 +25,12 @@ def test_failure_to_protect_from_stdin_as_json():
     assert finding["line"] == 1 and finding["column"] == 1
     assert finding["text"] == "Mother failed to protect the children"
     assert finding["suggestions"] and finding["suggestions"][0]["replacement"]
-    assert payload["summary"] == {"files": 1, "findings": 1, "by_category": {"victim-blaming": 1}}
+    assert payload["summary"] == {
+        "files": 1,
+        "findings": 1,
+        "by_category": {"victim-blaming": 1},
+        "placeholders": 0,
+    }
 
 
 def test_he_failed_to_attend_is_clean():

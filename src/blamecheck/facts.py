@@ -62,10 +62,13 @@ _DAYS = frozenset(
 _DATE_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_NUMERIC_DATE = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?$|^\d{1,2}(?::\d\d)?\s?[ap]m$", re.I
+)
 _ORDINAL = re.compile(r"^\d{1,2}(st|nd|rd|th)?$", re.IGNORECASE)
 # a preposition, relative clause or adverbial that can carry a fact back into a rewrite
 _CARRIER_DEPS = frozenset({"prep", "relcl", "npadvmod", "advcl", "acl"})
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD = re.compile(r"\w+")  # "Liam's" holds the name "Liam"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,12 @@ def _is_date_token(token: Token) -> bool:
     low = token.lower_
     if low in _MONTHS and (token.pos_ == "PROPN" or token.is_title):
         return low != "may" or token.is_title
-    return low in _DAYS or low in _DATE_WORDS or bool(_YEAR.match(token.text))
+    return (
+        low in _DAYS
+        or low in _DATE_WORDS
+        or bool(_YEAR.match(token.text))
+        or bool(_NUMERIC_DATE.match(token.text))
+    )
 
 
 def _kind(token: Token) -> str | None:
@@ -94,7 +102,8 @@ def _kind(token: Token) -> str | None:
             return "date"
         return "number"
     if token.pos_ == "PROPN" and token.is_alpha and (token.is_title or token.is_upper):
-        return "name"
+        # short capitals are abbreviations ("DA", "CP", "GP"), not names
+        return None if token.is_upper and len(token.text) <= 3 else "name"
     if token.lower_.rstrip(".") in _TITLES and token.i + 1 < len(token.doc):
         nxt = token.nbor(1)
         if nxt.pos_ == "PROPN":

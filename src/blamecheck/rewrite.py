@@ -79,6 +79,9 @@ def alternatives_for(
         ]
         return Alternatives([], _unique_prompts(asked + prompts))
     candidates = _candidates(pool, facts)
+    questions = [
+        Prompt(text=c.replacement, source=c.source) for _, c in candidates if c.kind == "question"
+    ]
     if any(c.keeps_facts for _, c in candidates):
         # a rewrite that would drop a name, date or number is not offered beside one that keeps it
         candidates = [(a, c) for a, c in candidates if c.keeps_facts]
@@ -93,14 +96,7 @@ def alternatives_for(
         )
     else:
         ranked = [c for _, c in candidates if c.kind in {"rewrite", "statement"}]
-        prompts = _unique_prompts(
-            prompts
-            + [
-                Prompt(text=c.replacement, source=c.source)
-                for _, c in candidates
-                if c.kind == "question"
-            ]
-        )
+        prompts = _unique_prompts(prompts + questions)
     return Alternatives(ranked, prompts)
 
 

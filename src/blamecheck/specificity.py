@@ -162,6 +162,30 @@ def _clause_text(subject: Token, verb: Token) -> str:
     return doc[subject.left_edge.i : end + 1].text
 
 
+# words a note can start with that the tagger may take for a first name ("Assessment completed")
+_DOCUMENT_WORDS = frozenset(
+    [
+        "assessment",
+        "referral",
+        "report",
+        "plan",
+        "review",
+        "update",
+        "visit",
+        "note",
+        "meeting",
+        "conference",
+        "summary",
+        "analysis",
+        "outcome",
+        "action",
+        "observation",
+        "observations",
+        "discussion",
+    ]
+)
+
+
 def _is_particular_child(token: Token, role: Role | None, resolver: RoleResolver) -> bool:
     """A named child ("Liam"), an aged one ("their 6-year-old"), or one by kinship ("son")."""
     lower = token.lower_
@@ -173,6 +197,7 @@ def _is_particular_child(token: Token, role: Role | None, resolver: RoleResolver
             role == Role.UNKNOWN
             and token.is_title
             and lower not in _CALENDAR
+            and not (token.is_sent_start and lower in _DOCUMENT_WORDS)
             and token.dep_ in {"nsubj", "nsubjpass", "poss", "dobj", "pobj", "conj", "appos"}
             and not _has_title(token, resolver)
             and not any(c.dep_ == "compound" for c in token.children)
