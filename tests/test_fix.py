@@ -1,0 +1,147 @@
+"""`blamecheck fix`: diffs, in-place rewrites that keep everything else, standard input,
+the interactive walk-through, and unfilled placeholders counted afterwards."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+from .conftest import SAMPLE, invoke, run_cli
+
+# every name, date and number in the sample, found without blamecheck's help
+_FACTS = re.compile(
+    r"\b(?:Mr|Ms) [A-Z][a-z]+|\b(?:Sarah|Tom|Liam|Mia|Glasgow|Scotland)\b|"
+    r"\b(?:January|March|April|November|December)\b|\b\d+\b"
+)
+
+
+def _facts(text: str) -> list[str]:
+    return sorted(_FACTS.findall(text))
+
+
+def test_fix_write_placeholders_on_the_sample_report(tmp_path):
+    """Issue 5, done when: the rewritten sample re-checks clean on every rewritten span and
+    keeps every name and date of the original."""
+    report = tmp_path / "case-note.txt"
+    shutil.copy(SAMPLE, report)
+    original = report.read_text(encoding="utf-8")
+
+    proc = run_cli("fix", "--write", "--placeholders", str(report))
+    rewritten = report.read_text(encoding="utf-8")
+    assert rewritten != original
+    assert re.search(r"rewrote 1\d spans in 1 file", proc.stderr)
+    assert "still flagged" not in proc.stderr
+    # every occurrence of every fact survives
+    before, after = _facts(original), _facts(rewritten)
+    for fact in set(before):
+        assert after.count(fact) >= before.count(fact), fact
+    # the only finding left is the quoted question, kept as evidence
+    check = run_cli("check", "--format", "json", str(report))
+    import json
+
+    payload = json.loads(check.stdout)
+    remaining = payload["files"][0]["findings"]
+    assert [(f["rule"], f["quoted"]) for f in remaining] == [
+        ("victim-blaming/practice-table", True)
+    ]
+    assert 'I asked her, "Why did you let him in?"' in rewritten
+    # unfilled placeholders are counted in the summary, listed as notices, and exit 1
+    gaps = payload["summary"]["placeholders"]
+    assert gaps == len(payload["files"][0]["placeholders"]) > 10
+    assert check.returncode == 1
+    text_check = run_cli("check", str(report))
+    assert f"{gaps} unfilled placeholders to complete" in text_check.stdout
+    assert text_check.stderr.count("unfilled placeholder [") == gaps
+    # the untouched lines are byte for byte the same
+    kept = [line for line in original.splitlines() if line.startswith(("Case reference", "2. Mr"))]
+    assert all(line in rewritten.splitlines() for line in kept)
+
+
+def test_fix_prints_a_diff_and_leaves_the_file_alone(tmp_path):
+    report = tmp_path / "note.txt"
+    report.write_text("Ms Clarke was assaulted by Mr Reid.\nMother failed to protect.\n")
+    before = report.stat().st_mtime_ns, report.read_bytes()
+    code, out, err = invoke("fix", "--placeholders", str(report))
+    assert (report.stat().st_mtime_ns, report.read_bytes()) == before
+    assert out.startswith(f"--- a/{report}\n+++ b/{report}\n@@")
+    assert "-Mother failed to protect." in out
+    assert "would rewrite 1 span" in err
+    assert code == 1  # placeholders would remain
+
+
+def test_fix_without_placeholders_applies_only_complete_rewrites(tmp_path):
+    report = tmp_path / "note.txt"
+    report.write_text(
+        "Mr Reid punched Ms Clarke.\n\nMs Clarke was assaulted on 3 March.\n\n"
+        "There was an altercation.\n"
+    )
+    code, _, err = invoke("fix", "--write", str(report))
+    text = report.read_text()
+    assert "Mr Reid assaulted Ms Clarke on 3 March." in text
+    assert "There was an altercation." in text  # needs input: left for --placeholders
+    assert "1 need your words" in err
+    assert code == 1
+
+
+def test_fix_from_standard_input_offers_the_table_question_first():
+    """Issue 5, done when: `fix -` on the destructive question offers the constructive one."""
+    code, out, _ = invoke("fix", "-", stdin="Why did you let him in?\n")
+    assert "-Why did you let him in?\n+What made it feel safer to have him in the house?\n" in out
+    code, out, _ = invoke("fix", "--write", "-", stdin="Why did you let him in?\n")
+    assert out == "What made it feel safer to have him in the house?\n"
+    assert code == 0
+
+
+def test_fix_write_keeps_line_endings_bom_and_permissions(tmp_path):
+    report = tmp_path / "crlf.txt"
+    body = "Heading\r\nMs Clarke was assaulted on 3 March.\r\nUnrelated line \u2019 here.\r\n"
+    report.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    os.chmod(report, 0o640)
+    code, _, _ = invoke("fix", "--write", "--placeholders", str(report))
+    assert code == 1  # placeholders remain
+    data = report.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert text == (
+        "Heading\r\n[who did this] assaulted Ms Clarke on 3 March.\r\n"
+        "Unrelated line \u2019 here.\r\n"
+    )
+    assert os.stat(report).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crlf.txt"]  # no temporary left
+
+
+def test_fix_leaves_clean_files_untouched_and_exits_0(tmp_path):
+    report = tmp_path / "clean.txt"
+    report.write_text("Mr Reid failed to attend the programme.\n")
+    mtime = report.stat().st_mtime_ns
+    code, out, _ = invoke("fix", "--write", str(report))
+    assert code == 0 and out == ""
+    assert report.stat().st_mtime_ns == mtime
+
+
+def test_fix_interactive_accept_choose_skip_edit_and_quit(tmp_path):
+    report = tmp_path / "note.txt"
+    report.write_text(
+        "Mr Reid punched Ms Clarke.\n\nShe was pushed.\n\nThe couple have a volatile "
+        "relationship.\n\nMother failed to protect the children.\n\nThere was an altercation."
+        "\n\nMs Clarke chose to stay in the relationship.\n"
+    )
+    # 1: Enter takes the top one; 2: choose by number; 3: skip; 4: type your own words;
+    # 5: quit, keeping what was accepted
+    answers = "\n1\ns\ne\nan assault by Mr Reid\nq\n"
+    proc = run_cli("fix", "--interactive", str(report), stdin=answers)
+    text = report.read_text()
+    assert "[1/5]" in proc.stdout and "[5/5]" in proc.stdout
+    assert "Mr Reid pushed her." in text
+    assert "The couple have a relationship in which Mr Reid [what he does] to Ms Clarke." in text
+    assert "Mother failed to protect the children." in text  # skipped
+    assert "There was an assault by Mr Reid." in text
+    assert "Ms Clarke chose to stay in the relationship." in text  # quit before it
+    assert "rewrote 3 spans" in proc.stderr
+
+
+def test_fix_interactive_refuses_standard_input():
+    code, _, err = invoke("fix", "--interactive", "-", stdin="She was pushed.")
+    assert code == 2
+    assert err.count("\n") == 1 and "--interactive" in err
