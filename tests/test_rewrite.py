@@ -75,6 +75,19 @@ def test_every_finding_in_the_corpus_has_an_alternative_that_keeps_its_facts(ana
             "[who did this] pushed her down the stairs on Friday",
             "needs-input",
         ),
+        # a continuous passive stays continuous, and a thing is never taken for the actor
+        (
+            "The children were hit by flying glass. She is being controlled.",
+            "perpetrator-agency/agentless-violence",
+            "[who did this] is controlling her",
+            "needs-input",
+        ),
+        (
+            "Ms Clarke has been hit.",
+            "perpetrator-agency/agentless-violence",
+            "[who did this] has hit Ms Clarke",
+            "needs-input",
+        ),
         # a pronoun subject is lower case inside the rewrite, and the date keeps its preposition
         (
             "Mr Reid hit Ms Clarke. She failed to protect the children on 3 March.",

@@ -125,6 +125,8 @@ class Analyzer:
                     role = resolver.role_of(person)
                     if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH):
                         continue
+                    if role != Role.PERPETRATOR and person.pos_ not in {"PROPN", "PRON"}:
+                        continue  # "hit by flying glass": a thing, not a person
                     if person.pos_ == "PRON":
                         if role != Role.PERPETRATOR or len(named_perpetrators) != 1:
                             actors[f"<{person.lower_}>"] = ""  # someone unnamed: ambiguous

@@ -399,7 +399,9 @@ class Engine:
             missing = tuple(found.lacking())
         # an agentless passive is flagged as a whole clause so that it can be rewritten actively
         parts = (
-            grammar.active_parts(anchor, self.packs.verb_forms.past)
+            grammar.active_parts(
+                anchor, self.packs.verb_forms.past, self.packs.verb_forms.participle
+            )
             if cond.agent is False
             else None
         )

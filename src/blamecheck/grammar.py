@@ -241,7 +241,18 @@ class ActiveParts:
     rest: str
 
 
-def active_parts(verb: Token, past_forms: dict[str, str]) -> ActiveParts | None:
+def _participle(lemma: str) -> str:
+    """ "follow" -> "following", "abuse" -> "abusing", "tie" -> "tying" (doublings are data)."""
+    if lemma.endswith("ie"):
+        return lemma[:-2] + "ying"
+    if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
+        return lemma[:-1] + "ing"
+    return lemma + "ing"
+
+
+def active_parts(
+    verb: Token, past_forms: dict[str, str], participles: dict[str, str] | None = None
+) -> ActiveParts | None:
     """The pieces of a passive ("Ms Clarke was assaulted on 3 March") for an active rewrite."""
     patient = passive_subject(verb)
     if patient is None or patient.i > verb.i:
@@ -255,7 +266,13 @@ def active_parts(verb: Token, past_forms: dict[str, str]) -> ActiveParts | None:
     elif any(a.tag_ == "MD" for a in aux):
         modal = next(a.text for a in aux if a.tag_ == "MD")
         form = f"{modal.lower()} {lemma}"
-    elif any(w in {"is", "are", "am", "'re"} for w in aux_words) and "being" not in aux_words:
+    elif "being" in aux_words and any(
+        w in {"is", "are", "am", "'re", "was", "were"} for w in aux_words
+    ):
+        # "she is being followed" -> "[who did this] is following her"
+        be = "was" if any(w in {"was", "were"} for w in aux_words) else "is"
+        form = f"{be} {(participles or {}).get(lemma) or _participle(lemma)}"
+    elif any(w in {"is", "are", "am", "'re"} for w in aux_words):
         form = _third_person(lemma)
     else:
         form = past_forms.get(lemma) or (

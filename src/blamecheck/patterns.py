@@ -354,6 +354,9 @@ class VerbForms(_Strict):
     """Irregular past tenses for active rewrites of passives (patterns/verb-forms.yaml)."""
 
     past: dict[str, str] = {}
+    participle: dict[str, str] = Field(
+        default={}, description="-ing forms that double a consonant: control -> controlling"
+    )
 
 
 class TableRow(_Strict):
