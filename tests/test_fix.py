@@ -145,3 +145,42 @@ def test_fix_interactive_refuses_standard_input():
     code, _, err = invoke("fix", "--interactive", "-", stdin="She was pushed.")
     assert code == 2
     assert err.count("\n") == 1 and "--interactive" in err
+
+
+def test_fix_never_applies_an_alternative_that_would_lose_a_fact():
+    text = "You need to stop contact with Dean and get a non-molestation order by 12 May.\n"
+    code, out, err = invoke("fix", "--write", "--placeholders", "-", stdin=text)
+    assert out == text  # the table's questions would drop "Dean" and "12 May"
+    assert code == 1 and "1 finding left" in err
+
+
+def test_fix_in_a_folder_skips_binary_files_and_fixes_the_rest(tmp_path):
+    (tmp_path / "a.txt").write_text("Why did you let him in?\n")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01binary")
+    code, _, err = invoke("fix", "--write", str(tmp_path))
+    assert (tmp_path / "a.txt").read_text() == "What made it feel safer to have him in the house?\n"
+    assert "skipped" in err and "b.txt: binary file" in err
+    assert code == 0
+
+
+def test_fix_write_follows_a_symbolic_link_and_refuses_a_read_only_file(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("Why did you let him in?\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    invoke("fix", "--write", str(link))
+    assert link.is_symlink()
+    assert real.read_text().startswith("What made it feel safer")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Why did you let him in?\n")
+    locked.chmod(0o444)
+    code, _, err = invoke("fix", "--write", str(locked))
+    assert code == 2 and "read-only" in err
+    assert locked.read_text() == "Why did you let him in?\n"
+
+
+def test_fix_showing_a_diff_exits_1_when_there_is_something_to_change():
+    code, _, _ = invoke("fix", "-", stdin="Why did you let him in?\n")
+    assert code == 1
+    code, out, _ = invoke("fix", "-", stdin="Mr Reid failed to attend the programme.\n")
+    assert (code, out) == (0, "")

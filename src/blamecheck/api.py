@@ -11,6 +11,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from .engine import Engine, Hit, doc_text
+from .facts import missing
 from .findings import Finding
 from .nlp import load_pipeline
 from .patterns import PackSet
@@ -196,7 +197,9 @@ class Analyzer:
                 before = block.text[s0 : hit.start]
                 after = block.text[hit.end : s1]
                 suggestions = [
-                    s
+                    s.model_copy(
+                        update={"keeps_facts": not missing(hit.sentence_facts, s.replacement)}
+                    )
                     if s.kind != "rewrite"
                     else s.model_copy(update={"replacement": before + s.replacement + after})
                     for s in suggestions

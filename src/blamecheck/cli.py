@@ -194,8 +194,21 @@ def fix(
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
     analyzer = get_analyzer(tuple(pack or ()))
     totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "gaps": 0}
+    failed = False
     for source in sources:
-        text, codec = documents.read_with_encoding(source, encoding=encoding, max_mb=max_size)
+        try:
+            text, codec = documents.read_with_encoding(source, encoding=encoding, max_mb=max_size)
+        except documents.BinaryFileError as exc:
+            if not source.from_folder:
+                raise
+            _notice(f"skipped {exc}")
+            continue
+        except InputError as exc:
+            if not source.from_folder:
+                raise
+            _notice(f"error: {exc}")
+            failed = True
+            continue
         if interactive:
             from .interactive import review
 
@@ -207,7 +220,14 @@ def fix(
             if write and source.is_stdin:
                 pass
             elif write or interactive:
-                documents.write_atomically(source.path, result.text, codec)
+                try:
+                    documents.write_atomically(source.path, result.text, codec)
+                except InputError as exc:
+                    if len(sources) == 1:
+                        raise
+                    _notice(f"error: {exc}")
+                    failed = True
+                    continue
             else:
                 sys.stdout.write(unified_diff(source.path, text, result.text))
         if source.is_stdin and write:
@@ -226,8 +246,12 @@ def fix(
                 f"flagged by {finding.rule}; please report it"
             )
     _notice(_fix_summary(totals, len(sources), write or interactive))
-    left = totals["left"] or totals["gaps"]
-    raise typer.Exit(ExitStatus.FOUND if left else ExitStatus.CLEAN)
+    if failed:
+        raise typer.Exit(ExitStatus.FAILED)
+    # like `check`: 1 when there is something to do. Showing a diff, that is any change or
+    # anything left; after writing, only what is left (findings, unfilled placeholders).
+    pending = totals["left"] or totals["gaps"] or (totals["files"] and not (write or interactive))
+    raise typer.Exit(ExitStatus.FOUND if pending else ExitStatus.CLEAN)
 
 
 def _fix_summary(totals: dict[str, int], files: int, wrote: bool) -> str:
@@ -397,6 +421,8 @@ def demo(
     sources = list(documents.collect([path]))
     if len(sources) != 1 or (sources[0].from_folder):
         raise InputError(f"{path}: demo takes one file, not a folder")
+    if html_out is not None:
+        documents.check_writable(html_out)  # before any work, not after
     text = documents.read(sources[0], encoding=encoding, max_mb=max_size)
     analyzer = get_analyzer(tuple(pack or ()))
     findings = analyzer.analyse(text)
@@ -406,7 +432,7 @@ def demo(
     if html_out is not None:
         title = "standard input" if path == "-" else Path(path).name
         page = demo_format.render_html(pairs, title)
-        documents.write_new(html_out, page)
+        documents.write_atomically(str(html_out), page, "utf-8", new=True)
         _notice(f"wrote {html_out}")
     raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 

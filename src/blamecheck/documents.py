@@ -142,15 +142,19 @@ def decode_with_encoding(data: bytes, name: str, encoding: str | None = None) ->
         raise InputError(f"{name}: not valid {used} at byte {exc.start}{hint}") from None
 
 
-def write_atomically(path: str, text: str, encoding: str) -> None:
+def write_atomically(path: str, text: str, encoding: str, new: bool = False) -> None:
     """Replace a file's contents in one step: a crash leaves the old file or the new, never half.
 
+    ``new`` allows creating the file (an output the user named). A read-only file is
+    refused (renaming over it would only need the folder's permission).
     The text is written to a temporary file beside the original, with the original's
     permissions, then renamed over it. Line endings are the text's own: nothing is translated.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # a symbolic link keeps pointing at the file
     try:
-        mode = target.stat().st_mode & 0o7777
+        mode = 0o644 if new and not target.exists() else target.stat().st_mode & 0o7777
+        if target.exists() and (not mode & 0o222 or not os.access(target, os.W_OK)):
+            raise InputError(f"{path}: file is read-only; nothing was written")
         data = text.encode(encoding)
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
@@ -174,14 +178,11 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
         ) from None
 
 
-def write_new(path: Path, text: str) -> None:
-    """Write an output file the user named (UTF-8), atomically, creating nothing else."""
+def check_writable(path: Path) -> None:
+    """Refuse, before any work, an output path that cannot be written."""
     if path.is_dir():
         raise InputError(f"{path}: is a folder")
     if not path.parent.exists():
         raise InputError(f"{path.parent}: no such folder")
-    if path.exists():
-        write_atomically(str(path), text, "utf-8")
-        return
-    path.touch(mode=0o644)
-    write_atomically(str(path), text, "utf-8")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"{path}: file is read-only")

@@ -67,6 +67,7 @@ class Hit:
     quoted: bool = False  # inside quotation marks: someone's own words, never rewritten
     spoken: bool = False  # a question or words addressed to someone: rewrite as speech
     sentence: tuple[int, int] = (0, 0)  # the sentence around the match, paragraph offsets
+    sentence_facts: tuple[Fact, ...] = ()  # what a rewrite of the whole sentence must keep
 
 
 @dataclass(frozen=True)
@@ -419,6 +420,7 @@ class Engine:
                 quoted=inside_quotes,
                 spoken=grammar.is_spoken(anchor.sent),
                 sentence=(anchor.sent.start_char, anchor.sent.end_char),
+                sentence_facts=tuple(facts_in(anchor.sent)),
             )
         if compiled.rule.span == "sentence":
             span = anchor.sent
@@ -440,6 +442,9 @@ class Engine:
             end -= 1
         flagged = doc[start:end]
         found_facts = facts_in(flagged)
+        obj = _first_object(flagged)
+        if obj:
+            slots = (*slots, ("object", obj))
         when = " ".join(dict.fromkeys(f.carrier for f in found_facts if f.kind == "date"))
         return Hit(
             rule=compiled.rule,
@@ -453,6 +458,7 @@ class Engine:
             quoted=inside_quotes,
             spoken=grammar.is_spoken(anchor.sent),
             sentence=(anchor.sent.start_char, anchor.sent.end_char),
+            sentence_facts=tuple(facts_in(anchor.sent)),
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
@@ -524,13 +530,25 @@ class Engine:
         return resolver.role_of(speaker) in {Role.PERPETRATOR, Role.SURVIVOR}
 
 
+def _first_object(span: Span) -> str | None:
+    """The first direct object in the flagged words, as written ("Jack (6) and Evie (2)")."""
+    for token in span:
+        if token.dep_ == "dobj" and span.start <= token.head.i < span.end:
+            right = min(token.right_edge.i + 1, span.end)
+            words = [t for t in span.doc[token.left_edge.i : right] if t.dep_ != "prep"]
+            if words and words[-1].i == right - 1:
+                return span.doc[token.left_edge.i : right].text
+            return token.text if token.pos_ in {"PROPN", "PRON"} else None
+    return None
+
+
 def _specificity_slots(found: specificity.Specificity) -> tuple[tuple[str, str], ...]:
     """What the sentence already says, for the Multiple Pathways rewrite frame and message."""
     slots: list[tuple[str, str]] = [("missing", found.missing())]
     if found.behaviour:
         lead = "Since" if found.behaviour_is_clause else "Because of"
         slots.append(("because", f"{lead} {found.behaviour}"))
-    if found.child:
+    if found.child and found.child_confirmed:
         slots.append(("child", found.child))
         slots.append(("has", "have" if " and " in found.child else "has"))
     if found.effect and found.effect_is_noun:

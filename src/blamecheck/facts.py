@@ -131,6 +131,13 @@ def facts_in(span: Span) -> list[Fact]:
             runs.append((kind, [token]))
     out: list[Fact] = []
     for kind, tokens in runs:
+        # "11" of "11pm", "4" of "4th": the fact is the whole word as written
+        while (
+            not tokens[-1].whitespace_
+            and tokens[-1].i + 1 < span.end
+            and span.doc[tokens[-1].i + 1].is_alpha
+        ):
+            tokens = [*tokens, span.doc[tokens[-1].i + 1]]
         if kind == "name" and _generic_name(tokens):
             continue
         text = span.doc[tokens[0].i : tokens[-1].i + 1].text
@@ -152,20 +159,46 @@ def _generic_name(tokens: list[Token]) -> bool:
 
 
 def _carrier(tokens: list[Token], span: Span) -> str:
-    """The innermost preposition or clause holding the fact, inside ``span``; else the fact."""
+    """The innermost preposition or clause holding the fact, inside ``span``; else the fact.
+
+    A preposition hanging on a noun that is itself the object of a time word ("after the
+    court date on 4 June") is carried with that noun, so the date keeps what it dates.
+    """
     token = tokens[0]
     while token.dep_ not in _CARRIER_DEPS and token.head.i != token.i:
         head = token.head
         if not (span.start <= head.i < span.end):
             break
         token = head
+    if token.dep_ == "prep" and token.head.dep_ == "pobj":
+        outer = token.head.head
+        if outer.lower_ in _TIME_PREPOSITIONS and span.start <= outer.i < span.end:
+            token = outer
     if token.dep_ in _CARRIER_DEPS:
-        left, right = token.left_edge.i, token.right_edge.i + 1
+        left, right = token.left_edge.i, _phrase_end(token)
         if span.start <= left and right <= span.end:
             return span.doc[left:right].text
     first, last = tokens[0], tokens[-1]
-    # a name with its possessive ("his mother's") or title stays whole
     return span.doc[first.i : last.i + 1].text
+
+
+_TIME_PREPOSITIONS = frozenset({"after", "before", "since", "until", "during", "following"})
+
+
+def _phrase_end(token: Token) -> int:
+    """One past the phrase's last word, leaving out a coordinated clause ("by Monday or the
+    children will be removed" ends after "Monday"); lists of words ("aged 2, 5 and 9") stay."""
+    right = token.i
+    for child in token.children:
+        if child.i < token.i or child.dep_ == "cc":
+            continue
+        if child.dep_ == "conj" and any(t.pos_ in {"VERB", "AUX"} for t in child.subtree):
+            continue
+        right = max(right, _phrase_end(child) - 1)
+    doc = token.doc
+    while right > token.i and doc[right].text in {",", ".", ";", ":"}:
+        right -= 1
+    return right + 1
 
 
 def _norm(text: str) -> str:

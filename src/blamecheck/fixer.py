@@ -53,10 +53,13 @@ class FixResult:
 
 
 def choose(finding: Finding, placeholders: bool) -> Suggestion | None:
-    """The top-ranked alternative that may be applied: complete, or any with --placeholders."""
+    """The top-ranked alternative that may be applied: one that keeps every fact, and is
+    complete (or, with --placeholders, has placeholders for the writer to fill)."""
     if finding.quoted:
         return None
     for suggestion in finding.suggestions:
+        if not suggestion.keeps_facts:
+            continue  # never apply a rewrite that would lose a name, date or number
         if suggestion.status == "complete" or placeholders:
             return suggestion
     return None

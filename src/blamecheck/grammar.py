@@ -156,6 +156,9 @@ def clause_span(anchor: Token, match: Span) -> Span:
             break
         right = max(right, child.right_edge.i)
     start = min(match.start, head.i)
+    subject = clause_subject(anchor)
+    if subject is not None and subject.sent == sentence and subject.i < start:
+        start = subject.left_edge.i  # "Stacey winds Dean up": the clause starts with her
     end = min(right + 1, sentence.end)
     return match.doc[start:end]
 

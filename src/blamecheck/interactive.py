@@ -82,4 +82,7 @@ def _next_answer(finding: Finding) -> str | None:
             if typed is None:
                 return "quit"
             return typed or None
+        if answer.isdigit() and options:
+            print(f"  there are {len(options)} alternatives: answer 1 to {len(options)}")
+            continue
         print(f"  please answer with {HELP}" if options else "  please answer s or q")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .patterns import PLACEHOLDER, PackSet
-from .rewrite import Facts, fill
+from .rewrite import PLACE_THIS, Facts, fill
 
 # "[Liam or Mia]", "[Liam, Mia or Jo]": the choice offered when a document names several children
 _CHOICE = re.compile(r"^[A-Z][\w'’-]*(?:, [A-Z][\w'’-]*)* or [A-Z][\w'’-]*$")
@@ -37,6 +37,7 @@ def _known(packs: PackSet) -> frozenset[str]:
         for alternative in alternatives:
             for text in (alternative.text, fill(alternative.text, blank) or ""):
                 found.update(m.group(0)[1:-1].lower() for m in PLACEHOLDER.finditer(text))
+    found.add("partner's name")  # the practice table's "(partner)", when no name is known
     return frozenset(found)
 
 
@@ -46,6 +47,6 @@ def find(text: str, packs: PackSet) -> list[Placeholder]:
     out: list[Placeholder] = []
     for match in PLACEHOLDER.finditer(text):
         inner = match.group(0)[1:-1]
-        if inner.lower() in known or _CHOICE.match(inner):
+        if inner.lower() in known or _CHOICE.match(inner) or inner.startswith(PLACE_THIS):
             out.append(Placeholder(match.start(), match.end(), match.group(0)))
     return out

@@ -125,6 +125,8 @@ def _candidates(
         if text is None:
             continue
         verbatim = not _FIELD.search(alt.text)
+        # the table's own slot: "If (partner) were to become abusive today ..."
+        text = text.replace("(partner)", facts.perpetrator or "[partner's name]")
         lost: list[Fact] = []
         if not verbatim:
             text, lost = keep_facts(text, facts.facts)
@@ -151,20 +153,42 @@ def _candidates(
 
 
 def keep_facts(text: str, facts: tuple[Fact, ...]) -> tuple[str, list[Fact]]:
-    """Put back every name, date and number the rewrite lost, each with its own phrase.
+    """Put back every name, date and number the rewrite lost, in the writer's own words.
 
-    A fact goes back before a final [placeholder] clause ends, at the end of the rewrite;
-    the carrying phrase is the writer's own words, so nothing is invented.
+    A short time or place phrase ("on 3 March", "outside Tesco") goes back at the end as it
+    stands. Anything else that carries a fact ("to Dean's violence at Gran's house") cannot be
+    placed without guessing, so it goes into a visible [place this: ...] for the writer.
     """
-    added: list[str] = []
+    phrases: list[str] = []
+    to_place: list[str] = []
     for fact in fact_check.missing(facts, text):
-        if fact_check.kept(fact, " ".join([text, *added])):
+        if fact_check.kept(fact, " ".join([text, *phrases, *to_place])):
             continue
-        added.append(fact.carrier)
-    if not added:
+        words = fact.carrier.split()
+        if (
+            fact.carrier != fact.text
+            and words[0].lower() in _TIME_AND_PLACE
+            and len(words) <= _SHORT_PHRASE
+        ):
+            phrases.append(fact.carrier)
+        else:
+            to_place.append(fact.carrier)
+    if not phrases and not to_place:
         return text, []
-    joined = " ".join(dict.fromkeys(added))
-    return f"{text.rstrip()} {joined}", fact_check.missing(facts, f"{text} {joined}")
+    out = text.rstrip()
+    if phrases:
+        out += " " + " ".join(dict.fromkeys(phrases))
+    if to_place:
+        out += f" [{PLACE_THIS} " + "; ".join(dict.fromkeys(to_place)) + "]"
+    return out, fact_check.missing(facts, out)
+
+
+PLACE_THIS = "place this:"
+_SHORT_PHRASE = 6
+_TIME_AND_PLACE = frozenset(
+    {"on", "in", "at", "by", "after", "before", "since", "during", "until", "from"}
+    | {"outside", "inside", "near", "for"}
+)
 
 
 def prompts_for(
@@ -264,6 +288,7 @@ def fill(template: str, facts: Facts) -> str | None:
         "Survivor": _capitalise(facts.survivor or "[her name]"),
         "match": facts.match,
         "when": "",
+        "object": "the children",
         # the Multiple Pathways frame: his behaviour, the child, the effect; the sentence's
         # own words (slots) replace these defaults where it already says them
         "because": f"Since {perpetrator} [what he did]{_when(facts)}",

@@ -56,6 +56,9 @@ class Specificity:
     child: str | None  # "Liam", "their son", "Liam and Mia"
     effect: str | None  # the effect word as written: "school", "nightmares"
     effect_is_noun: bool = False
+    # every child mention is a child the document names as one, or a kinship word ("son"):
+    # only then may a rewrite name them (a guessed first name could be a town or an adult)
+    child_confirmed: bool = False
 
     @property
     def complete(self) -> bool:
@@ -117,7 +120,20 @@ def assess(
         child=child,
         effect=effect.text if effect is not None else None,
         effect_is_noun=effect is not None and effect.pos_ == "NOUN",
+        child_confirmed=bool(children) and not any(_not_a_child(c, resolver) for c in children),
     )
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "to", "into"})
+
+
+def _not_a_child(token: Token, resolver: RoleResolver) -> bool:
+    """A first name the document never ties to a child, used as a place ("in Hull") or as
+    the owner of something ("Dean's violence"): a rewrite must not name it as the child."""
+    if token.pos_ != "PROPN" or resolver.role_of(token) == Role.CHILD:
+        return False
+    in_place = token.dep_ == "pobj" and token.head.lower_ in _PLACE_PREPOSITIONS
+    return in_place or token.dep_ == "poss"
 
 
 def _he_used_violence(token: Token, violent: frozenset[str]) -> bool:
