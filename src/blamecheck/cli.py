@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .errors import BlamecheckError, InputError
 from .findings import ExitStatus
+
+if TYPE_CHECKING:
+    from .documents import Source
 
 app = typer.Typer(
     name="blamecheck",
@@ -76,10 +80,45 @@ def _root(
         print(ctx.get_help())
 
 
+EncodingOption = Annotated[
+    str | None, typer.Option(help="Text encoding of the inputs (default: UTF-8).")
+]
+MaxSizeOption = Annotated[
+    float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
+]
 PackOption = Annotated[
     list[Path] | None,
     typer.Option("--pack", help="Extra pattern pack file or folder (repeatable)."),
 ]
+
+
+class _Reader:
+    """Reads each source; inside a folder, a binary file is skipped with a notice and an
+    unreadable one is reported and remembered (exit 2 at the end), the rest still linted."""
+
+    def __init__(self, encoding: str | None, max_mb: float):
+        self.encoding = encoding
+        self.max_mb = max_mb
+        self.failed = False
+
+    def each(self, sources: list[Source]) -> Iterator[tuple[Source, str, str]]:
+        from . import documents
+
+        for source in sources:
+            try:
+                text, codec = documents.read_with_encoding(source, self.encoding, self.max_mb)
+            except documents.BinaryFileError as exc:
+                if not source.from_folder:
+                    raise
+                _notice(f"skipped {exc}")
+                continue
+            except InputError as exc:
+                if not source.from_folder:
+                    raise
+                _notice(f"error: {exc}")
+                self.failed = True
+                continue
+            yield source, text, codec
 
 
 @app.command()
@@ -91,12 +130,8 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.TEXT,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding of the inputs (default: UTF-8).")
-    ] = None,
-    max_size: Annotated[
-        float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
-    ] = 10.0,
+    encoding: EncodingOption = None,
+    max_size: MaxSizeOption = 10.0,
     color: Annotated[ColorMode, typer.Option(help="Colour in text output.")] = ColorMode.AUTO,
     pack: PackOption = None,
 ) -> None:
@@ -110,21 +145,8 @@ def check(
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
     analyzer = get_analyzer(tuple(pack or ()))
     reports: list[FileReport] = []
-    failed = False
-    for source in sources:
-        try:
-            text = documents.read(source, encoding=encoding, max_mb=max_size)
-        except documents.BinaryFileError as exc:
-            if source.from_folder:
-                _notice(f"skipped {exc}")
-                continue
-            raise
-        except InputError as exc:
-            if not source.from_folder:
-                raise
-            _notice(f"error: {exc}")
-            failed = True
-            continue
+    reading = _Reader(encoding, max_size)
+    for source, text, _ in reading.each(sources):
         gaps = placeholders.find(text, analyzer.packs)
         reports.append(FileReport(source.path, text, analyzer.analyse(text), gaps))
     if output_format == OutputFormat.JSON:
@@ -134,7 +156,7 @@ def check(
         for report in reports:
             for line in text_format.placeholder_notices(report):
                 _notice(line)
-    if failed:
+    if reading.failed:
         raise typer.Exit(ExitStatus.FAILED)
     # an unfilled placeholder is unfinished work, like a finding
     found = any(report.findings or report.placeholders for report in reports)
@@ -169,12 +191,8 @@ def fix(
             help="Go through the findings one at a time: accept, choose another, skip or edit.",
         ),
     ] = False,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding of the inputs (default: UTF-8).")
-    ] = None,
-    max_size: Annotated[
-        float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
-    ] = 10.0,
+    encoding: EncodingOption = None,
+    max_size: MaxSizeOption = 10.0,
     pack: PackOption = None,
 ) -> None:
     """Rewrite findings with their top constructive alternative: a diff, or in place with --write.
@@ -194,21 +212,9 @@ def fix(
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
     analyzer = get_analyzer(tuple(pack or ()))
     totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "gaps": 0}
+    reading = _Reader(encoding, max_size)
     failed = False
-    for source in sources:
-        try:
-            text, codec = documents.read_with_encoding(source, encoding=encoding, max_mb=max_size)
-        except documents.BinaryFileError as exc:
-            if not source.from_folder:
-                raise
-            _notice(f"skipped {exc}")
-            continue
-        except InputError as exc:
-            if not source.from_folder:
-                raise
-            _notice(f"error: {exc}")
-            failed = True
-            continue
+    for source, text, codec in reading.each(sources):
         if interactive:
             from .interactive import review
 
@@ -246,7 +252,7 @@ def fix(
                 f"flagged by {finding.rule}; please report it"
             )
     _notice(_fix_summary(totals, len(sources), write or interactive))
-    if failed:
+    if failed or reading.failed:
         raise typer.Exit(ExitStatus.FAILED)
     # like `check`: 1 when there is something to do. Showing a diff, that is any change or
     # anything left; after writing, only what is left (findings, unfilled placeholders).
@@ -401,12 +407,8 @@ def demo(
         Path | None,
         typer.Option("--html", help="Also write one self-contained HTML page to this file."),
     ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding of the input (default: UTF-8).")
-    ] = None,
-    max_size: Annotated[
-        float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
-    ] = 10.0,
+    encoding: EncodingOption = None,
+    max_size: MaxSizeOption = 10.0,
     color: Annotated[ColorMode, typer.Option(help="Colour in the terminal.")] = ColorMode.AUTO,
     pack: PackOption = None,
 ) -> None:
@@ -472,6 +474,17 @@ def evaluate(
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(render_text(report, errors), end="")
+
+
+@app.command()
+def lsp() -> None:
+    """Start the language server on standard input/output (for editors)."""
+    from .nlp import model_package
+
+    model_package()  # a missing model is one clear line here, not a silent server
+    from .server import run
+
+    run()
 
 
 def main(argv: list[str] | None = None) -> None:
