@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -64,6 +64,21 @@ def _append_block(blocks: list[Block], text: str, start: int, end: int) -> None:
         blocks.append(Block(start, text[start:end]))
 
 
+@dataclass
+class ParagraphCache:
+    """One document's paragraphs, parsed and matched, by their text. In memory only."""
+
+    docs: dict[str, Doc] = field(default_factory=dict)
+    hits: dict[tuple[str, Hashable], list[Hit]] = field(default_factory=dict)
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget paragraphs the document no longer has, so memory follows the document."""
+        for text in set(self.docs) - keep:
+            del self.docs[text]
+        for key in [k for k in self.hits if k[0] not in keep]:
+            del self.hits[key]
+
+
 class LineIndex:
     """Code-point offset to 1-based line and column."""
 
@@ -93,6 +108,24 @@ class Analyzer:
     def analyse(self, text: str, known_names: dict[str, Role] | None = None) -> list[Finding]:
         return next(iter(self.analyse_many([text], known_names)))
 
+    def analyse_cached(
+        self, text: str, cache: ParagraphCache, known_names: dict[str, Role] | None = None
+    ) -> list[Finding]:
+        """Findings for an edited text, parsing and matching only the paragraphs that changed.
+
+        The cache, held in memory by the caller (the language server, one per document),
+        keeps each paragraph's parse and rule matches and is pruned here to the paragraphs the
+        text still has. Roles are still learnt over the whole document, and a paragraph's
+        matches are reused only while the document's name table is the same.
+        """
+        blocks = split_blocks(text)
+        fresh = [b.text for b in blocks if b.text not in cache.docs]
+        for block_text, doc in zip(fresh, self.nlp.pipe(fresh), strict=True):
+            cache.docs[block_text] = doc
+        docs = [cache.docs[b.text] for b in blocks]
+        cache.prune({b.text for b in blocks})
+        return self._analyse_docs(text, blocks, docs, known_names, cache)
+
     def analyse_many(
         self, texts: Iterable[str], known_names: dict[str, Role] | None = None
     ) -> Iterator[list[Finding]]:
@@ -100,13 +133,29 @@ class Analyzer:
         for text in texts:
             blocks = split_blocks(text)
             docs = list(self.nlp.pipe(b.text for b in blocks)) if blocks else []
-            resolver = RoleResolver(self.packs.roles, known_names)
-            resolver.learn(docs)
-            hits: list[tuple[Block, Hit]] = []
-            for block, doc in zip(blocks, docs, strict=True):
-                hits.extend((block, hit) for hit in self.engine.run(doc, resolver))
-            actor = self._sole_actor(docs, resolver)
-            yield self._findings(text, self._dedupe(hits), resolver, actor)
+            yield self._analyse_docs(text, blocks, docs, known_names)
+
+    def _analyse_docs(
+        self,
+        text: str,
+        blocks: list[Block],
+        docs: list[Doc],
+        known_names: dict[str, Role] | None,
+        cache: ParagraphCache | None = None,
+    ) -> list[Finding]:
+        resolver = RoleResolver(self.packs.roles, known_names)
+        resolver.learn(docs)
+        names = resolver.fingerprint() if cache is not None else None
+        hits: list[tuple[Block, Hit]] = []
+        for block, doc in zip(blocks, docs, strict=True):
+            found = cache.hits.get((block.text, names)) if cache is not None else None
+            if found is None:
+                found = self.engine.run(doc, resolver)
+                if cache is not None:
+                    cache.hits[(block.text, names)] = found
+            hits.extend((block, hit) for hit in found)
+        actor = self._sole_actor(docs, resolver)
+        return self._findings(text, self._dedupe(hits), resolver, actor)
 
     def _sole_actor(self, docs: list[Doc], resolver: RoleResolver) -> str | None:
         """The one person the document names as using violence ("Mr Reid punched her"), if one.

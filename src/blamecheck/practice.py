@@ -9,6 +9,8 @@ rapidfuzz so that "choosing" meets "choose" and "kids" meets "children".
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -44,7 +46,8 @@ _NEGATIONS = frozenset(
 _STOP = frozenset(STOP_WORDS - {"why", "not", "never"}) | {"youre", "shes", "hes", "its", "im"}
 
 
-def _content(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _content(text: str) -> tuple[str, ...]:
     words = normalize(text)[0].split()
     out = []
     for word in words:
@@ -52,9 +55,10 @@ def _content(text: str) -> list[str]:
             out.append("not")
         elif word not in _STOP and len(word) > 1:
             out.append(_SAME.get(word, word))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def _same_word(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and long.startswith(short):

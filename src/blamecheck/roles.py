@@ -92,6 +92,14 @@ class RoleResolver:
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
         self._display: dict[str, tuple[Role, str]] = {}
 
+    def fingerprint(self) -> tuple[object, ...]:
+        """What the learnt name table is, so that matches made under it can be reused."""
+        return (
+            tuple(sorted(self.names.items())),
+            tuple(sorted(self._conflicts)),
+            tuple(sorted(self._display.items())),
+        )
+
     # -- building the name table ------------------------------------------------------
 
     def learn(self, docs: Iterable[Doc]) -> None:
