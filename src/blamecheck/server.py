@@ -1,0 +1,467 @@
+"""`blamecheck lsp`: the language server (pygls 2, standard input/output).
+
+Diagnostics, hovers and quick fixes come from the same engine and rewrite code as the CLI.
+Typing stays fast because only edited paragraphs are parsed again (an in-memory cache per
+document), bursts of edits are debounced, and an analysis whose document has moved on is
+dropped. Analysis runs in a worker thread so that the server keeps answering meanwhile. Logs
+go to the client's log channel and never hold document text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from lsprotocol import types
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from . import __version__
+from .api import Analyzer, ParagraphCache, get_analyzer
+from .findings import Finding, Severity
+from .ignores import IgnoreStore, context_key
+from .patterns import PLACEHOLDER
+
+SOURCE = "blamecheck"
+MAX_CHARS = 2_000_000  # larger documents are not analysed while typing (one notice instead)
+IGNORE_HERE = "blamecheck.ignoreHere"
+DISABLE_RULE = "blamecheck.disableRule"
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "info": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+class Settings(BaseModel):
+    """The `blamecheck` section of the editor's settings (names as the VS Code extension)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    languages: list[str] = ["plaintext", "markdown"]
+    disabled_rules: list[str] = []
+    enabled_rules: list[str] = []
+    severity: dict[str, Literal["error", "warning", "information", "info", "hint"]] = {}
+    debounce_ms: int = Field(default=150, ge=0, le=10_000)
+
+    def reports(self, rule: str) -> bool:
+        if rule in self.disabled_rules or rule.split("/", 1)[0] in self.disabled_rules:
+            return False
+        return not self.enabled_rules or rule in self.enabled_rules
+
+    def severity_of(self, finding: Finding) -> types.DiagnosticSeverity:
+        chosen = self.severity.get(finding.rule) or self.severity.get(finding.category.value)
+        if chosen is not None:
+            return _SEVERITY[chosen]
+        return {
+            Severity.ERROR: types.DiagnosticSeverity.Error,
+            Severity.WARNING: types.DiagnosticSeverity.Warning,
+            Severity.INFO: types.DiagnosticSeverity.Information,
+        }[finding.severity]
+
+
+@dataclass
+class _Open:
+    """What the server holds about one open document; dropped when it closes."""
+
+    language: str
+    cache: ParagraphCache = field(default_factory=ParagraphCache)
+    task: asyncio.Task[None] | None = None
+    published: tuple[int | None, str, list[Finding]] = (None, "", [])
+    warned_size: bool = False
+
+
+class BlamecheckServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "blamecheck",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.settings = Settings()
+        self.open: dict[str, _Open] = {}
+        self.store = IgnoreStore()
+        self._analyzer: Analyzer | None = None
+        # one worker: analyses run one at a time, in order, off the message loop
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blamecheck")
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A bad message or a bug in a handler: one line in the log (never a pop-up, never the
+        message's content), and the server goes on."""
+        self.log(f"ignored a message the server could not handle ({error.__class__.__name__})")
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = get_analyzer()
+        return self._analyzer
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        """To the client's log channel. Callers pass rule ids and counts, never text."""
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """(Re)start the document's analysis after ``delay`` seconds; an older one is cancelled."""
+        state = self.open.get(uri)
+        if state is None:
+            return
+        if state.task is not None and not state.task.done():
+            state.task.cancel()
+        state.task = asyncio.ensure_future(self._analyse_later(uri, delay))
+
+    async def _analyse_later(self, uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            await self._analyse(uri)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # a bug must not take the server down
+            self.log(f"analysis failed: {exc.__class__.__name__}", types.MessageType.Error)
+
+    async def _analyse(self, uri: str) -> None:
+        state = self.open.get(uri)
+        if state is None:
+            return
+        document = self.workspace.get_text_document(uri)
+        version, text = document.version, document.source
+        findings: list[Finding] = []
+        if state.language not in self.settings.languages:
+            pass
+        elif len(text) > MAX_CHARS:
+            if not state.warned_size:
+                state.warned_size = True
+                self.log(f"document over {MAX_CHARS} characters: not checked while editing")
+        else:
+            loop = asyncio.get_running_loop()
+            findings = await loop.run_in_executor(
+                self.worker, self.analyzer.analyse_cached, text, state.cache
+            )
+        current = self.open.get(uri)
+        if current is not state or self.workspace.get_text_document(uri).version != version:
+            return  # the document moved on (or closed) while this ran: a newer run follows
+        state.published = (version, text, findings)
+        self.publish(uri)
+
+    def visible(self, text: str, findings: list[Finding]) -> list[Finding]:
+        return [
+            f
+            for f in findings
+            if self.settings.reports(f.rule)
+            and not self.store.ignores(f.rule, context_key(f.rule, text, f))
+        ]
+
+    def publish(self, uri: str) -> None:
+        state = self.open.get(uri)
+        if state is None:
+            return
+        version, text, findings = state.published
+        document = self.workspace.get_text_document(uri)
+        snapshot = TextDocument(uri, text, position_codec=document.position_codec)
+        diagnostics = [self.diagnostic(snapshot, text, f) for f in self.visible(text, findings)]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def diagnostic(self, snapshot: TextDocument, text: str, finding: Finding) -> types.Diagnostic:
+        rule = self.analyzer.packs.by_id.get(finding.rule)
+        href = rule.origin.resolve().as_uri() if rule is not None and rule.origin else None
+        return types.Diagnostic(
+            range=types.Range(
+                start=snapshot.client_position_at_offset(finding.start),
+                end=snapshot.client_position_at_offset(finding.end),
+            ),
+            message=finding.message,
+            severity=self.settings.severity_of(finding),
+            code=finding.rule,
+            code_description=types.CodeDescription(href=href) if href else None,
+            source=SOURCE,
+            data={
+                "rule": finding.rule,
+                "category": finding.category.value,
+                "key": context_key(finding.rule, text, finding),
+                "quoted": finding.quoted,
+                "suggestions": [
+                    {"replacement": s.replacement, "status": s.status, "kind": s.kind}
+                    for s in finding.suggestions
+                ],
+            },
+        )
+
+
+server = BlamecheckServer()
+
+
+# -- document lifecycle ------------------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZED)
+async def _initialized(ls: BlamecheckServer, params: types.InitializedParams) -> None:
+    folders = ls.workspace.folders
+    root = next(iter(folders.values()), None) if folders else None
+    if root is not None and root.uri.startswith("file:"):
+        from pygls.uris import to_fs_path
+
+        path = to_fs_path(root.uri)
+        if path:
+            ls.store = IgnoreStore(Path(path))
+    await _pull_settings(ls)
+
+
+async def _pull_settings(ls: BlamecheckServer) -> None:
+    """Ask the client for the `blamecheck` section, if it can answer."""
+    capable = ls.client_capabilities.workspace and ls.client_capabilities.workspace.configuration
+    if not capable:
+        return
+    try:
+        answer = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="blamecheck")])
+        )
+    except Exception as exc:
+        ls.log(f"could not read the settings: {exc.__class__.__name__}", types.MessageType.Warning)
+        return
+    _apply_settings(ls, answer[0] if answer else None)
+
+
+def _apply_settings(ls: BlamecheckServer, raw: Any) -> None:
+    if not isinstance(raw, dict):
+        return
+    try:
+        ls.settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        ls.log(
+            f"settings: blamecheck.{where}: {err['msg']}; keeping the previous settings",
+            types.MessageType.Warning,
+        )
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def _configuration_changed(
+    ls: BlamecheckServer, params: types.DidChangeConfigurationParams
+) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("blamecheck"), dict):
+        _apply_settings(ls, settings["blamecheck"])
+    else:
+        await _pull_settings(ls)
+    for uri in list(ls.open):
+        ls.schedule(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def _did_open(ls: BlamecheckServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.open[uri] = _Open(language=params.text_document.language_id)
+    ls.schedule(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if uri in ls.open:
+        ls.schedule(uri, ls.settings.debounce_ms / 1000)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> None:
+    if params.text_document.uri in ls.open:
+        ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def _did_close(ls: BlamecheckServer, params: types.DidCloseTextDocumentParams) -> None:
+    state = ls.open.pop(params.text_document.uri, None)
+    if state is not None and state.task is not None:
+        state.task.cancel()
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+    )
+
+
+# -- hover and quick fixes -------------------------------------------------------------------
+
+
+def _at(
+    ls: BlamecheckServer, uri: str, start: types.Position, end: types.Position
+) -> list[Finding]:
+    """The published findings that overlap a range, in the text they were published for."""
+    state = ls.open.get(uri)
+    if state is None or state.published[0] is None:
+        return []
+    _, text, findings = state.published
+    document = ls.workspace.get_text_document(uri)
+    snapshot = TextDocument(uri, text, position_codec=document.position_codec)
+    try:
+        lo = snapshot.offset_at_position(start)
+        hi = snapshot.offset_at_position(end)
+    except (IndexError, ValueError):
+        return []
+    return [f for f in ls.visible(text, findings) if f.start <= hi and lo <= f.end]
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def _hover(ls: BlamecheckServer, params: types.HoverParams) -> types.Hover | None:
+    found = _at(ls, params.text_document.uri, params.position, params.position)
+    if not found:
+        return None
+    parts = []
+    for finding in found:
+        rule = ls.analyzer.packs.by_id.get(finding.rule)
+        lines = [f"**{finding.rule}**: {finding.message}"]
+        if rule is not None:
+            lines.append(f"*Principle:* {rule.principle.statement}")
+            lines.append(" ".join(rule.explanation.split()))
+        if finding.suggestions:
+            lines.append("*Instead:*")
+            for s in finding.suggestions:
+                note = " *(fill in the brackets)*" if s.status == "needs-input" else ""
+                lines.append(f"- {s.replacement}{note}")
+        for prompt in finding.prompts[:2]:
+            lines.append(f"- *Ask:* {prompt.text}")
+        parts.append("\n\n".join(lines))
+    return types.Hover(
+        contents=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+        )
+    )
+
+
+def _snippet(text: str) -> str:
+    """Placeholders as snippet tab stops: "[what he did]" -> "${1:[what he did]}"."""
+    out, pos = [], 0
+    for n, match in enumerate(PLACEHOLDER.finditer(text), start=1):
+        escaped = text[pos : match.start()].replace("\\", "\\\\").replace("$", "\\$")
+        inner = match.group(0).replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+        out.append(f"{escaped}${{{n}:{inner}}}")
+        pos = match.end()
+    out.append(text[pos:].replace("\\", "\\\\").replace("$", "\\$"))
+    return "".join(out)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def _code_actions(ls: BlamecheckServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    state = ls.open.get(uri)
+    if state is None:
+        return []
+    workspace_caps = ls.client_capabilities.workspace
+    edit_caps = workspace_caps.workspace_edit if workspace_caps else None
+    snippets = bool(edit_caps and edit_caps.snippet_edit_support)
+    actions: list[types.CodeAction] = []
+    for diagnostic in params.context.diagnostics:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else None
+        if diagnostic.source != SOURCE or data is None:
+            continue
+        for suggestion in data.get("suggestions", []):
+            replacement = str(suggestion.get("replacement", ""))
+            if snippets and PLACEHOLDER.search(replacement):
+                edit: Any = types.SnippetTextEdit(
+                    range=diagnostic.range,
+                    snippet=types.StringValue(value=_snippet(replacement)),
+                )
+            else:
+                edit = types.TextEdit(range=diagnostic.range, new_text=replacement)
+            shown = replacement if len(replacement) <= 70 else replacement[:67] + "..."
+            actions.append(
+                types.CodeAction(
+                    title=f"Replace with: {shown}",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=not actions,
+                    edit=types.WorkspaceEdit(
+                        document_changes=[
+                            types.TextDocumentEdit(
+                                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                                    uri=uri, version=state.published[0]
+                                ),
+                                edits=[edit],
+                            )
+                        ]
+                    ),
+                )
+            )
+        rule = str(data.get("rule", ""))
+        actions.append(
+            types.CodeAction(
+                title=f"Ignore {rule} here",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(
+                    title="Ignore here", command=IGNORE_HERE, arguments=[uri, rule, data.get("key")]
+                ),
+            )
+        )
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {rule} for this workspace",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(title="Disable rule", command=DISABLE_RULE, arguments=[rule]),
+            )
+        )
+    return actions
+
+
+@server.command(IGNORE_HERE)
+def _ignore_here(ls: BlamecheckServer, *args: Any) -> bool:
+    values = _arguments(args)
+    if len(values) < 3 or not all(isinstance(v, str) for v in values[:3]):
+        ls.log("ignoreHere: expected a document, a rule and a key", types.MessageType.Warning)
+        return False
+    uri, rule, key = values[:3]
+    ls.store.keys.add(key)
+    _save(ls)
+    ls.log(f"ignoring {rule} at one place")
+    ls.publish(uri)
+    return True
+
+
+@server.command(DISABLE_RULE)
+def _disable_rule(ls: BlamecheckServer, *args: Any) -> bool:
+    values = _arguments(args)
+    if not values or not isinstance(values[0], str):
+        ls.log("disableRule: expected a rule id", types.MessageType.Warning)
+        return False
+    ls.store.disabled.add(values[0])
+    _save(ls)
+    ls.log(f"disabled {values[0]} for this workspace")
+    for uri in ls.open:
+        ls.publish(uri)
+    return True
+
+
+def _arguments(args: tuple[Any, ...]) -> list[Any]:
+    """pygls passes command arguments as one list or spread out, depending on the version."""
+    if len(args) == 1 and isinstance(args[0], list):
+        return list(args[0])
+    return list(args)
+
+
+def _save(ls: BlamecheckServer) -> None:
+    try:
+        ls.store.save()
+    except OSError as exc:
+        ls.log(f"could not save ignores: {exc.strerror or exc.__class__.__name__}")
+
+
+def run() -> None:
+    """Serve on standard input/output until the client exits."""
+    # pygls logs a bad message with a traceback on standard error; the server reports it in
+    # the client's log channel instead (report_server_error), without the message's content
+    logging.getLogger("pygls").setLevel(logging.CRITICAL)
+    server.start_io()

@@ -1,0 +1,396 @@
+"""The language server over standard input/output, driven by a real LSP client (pytest-lsp):
+open, edit, diagnostics, hover, quick fixes applied and re-checked, ignores, configuration,
+positions in UTF-16, and malformed input that must not bring the server down."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+# the client lives for the whole module (one server start), so the tests share its event loop
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+_PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
+
+
+def _make_client() -> LanguageClient:
+    """A pytest-lsp client that also keeps every publishDiagnostics with its version."""
+    client = LanguageClient(
+        converter_factory=__import__("pygls.protocol").protocol.default_converter
+    )
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        _PUBLISHED.setdefault(id(client), []).append(params)
+        original(client, params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    register_lsp_features(client, features)
+    return client
+
+
+CONFIG = ClientServerConfig(
+    server_command=[sys.executable, "-m", "blamecheck", "lsp"], client_factory=_make_client
+)
+
+
+WORKSPACE = Path(tempfile.mkdtemp(prefix="blamecheck-lsp-workspace-"))
+
+
+@pytest_lsp.fixture(config=CONFIG, scope="module")
+async def client(lsp_client: LanguageClient):
+    capabilities = client_capabilities("visual-studio-code")
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            workspace_folders=[types.WorkspaceFolder(uri=WORKSPACE.as_uri(), name="reports")],
+        )
+    )
+    lsp_client.set_configuration({"debounceMs": 20}, section="blamecheck")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _diagnostics(
+    client: LanguageClient, uri: str, version: int, timeout: float = 60
+) -> list[types.Diagnostic]:
+    """The diagnostics published for this version of the document."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        for params in reversed(_PUBLISHED.get(id(client), [])):
+            if params.uri == uri and params.version == version:
+                return list(params.diagnostics)
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no diagnostics for {uri} version {version}")
+
+
+_counter = iter(range(1, 10_000))
+
+
+def _open(client: LanguageClient, text: str, language: str = "plaintext") -> str:
+    uri = f"file:///tmp/blamecheck-lsp-{next(_counter)}.txt"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
+        )
+    )
+    return uri
+
+
+def _change(
+    client: LanguageClient, uri: str, version: int, text: str, range_: types.Range | None = None
+) -> None:
+    change: Any = (
+        types.TextDocumentContentChangePartial(range=range_, text=text)
+        if range_
+        else types.TextDocumentContentChangeWholeDocument(text=text)
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[change],
+        )
+    )
+
+
+def _apply(text: str, edit: types.TextEdit) -> str:
+    """Apply one edit given in UTF-16 positions, as VS Code would."""
+    lines = text.split("\n")
+
+    def offset(position: types.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[: position.line])
+        line = lines[position.line].encode("utf-16-le")
+        return before + len(line[: position.character * 2].decode("utf-16-le"))
+
+    return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+
+
+async def test_open_publishes_diagnostics_with_rule_source_and_link(client: LanguageClient):
+    uri = _open(client, "Mother failed to protect the children.\n")
+    diagnostics = await _diagnostics(client, uri, 1)
+    assert len(diagnostics) == 1
+    d = diagnostics[0]
+    assert d.code == "victim-blaming/failure-to-protect"
+    assert d.source == "blamecheck"
+    assert d.severity == types.DiagnosticSeverity.Warning
+    assert d.code_description is not None and d.code_description.href.startswith("file:")
+    assert d.range == types.Range(
+        start=types.Position(line=0, character=0), end=types.Position(line=0, character=37)
+    )
+    assert d.data["suggestions"]  # enough to build the quick fixes without re-analysis
+
+
+async def test_a_clean_edit_publishes_an_empty_list_for_the_new_version(client: LanguageClient):
+    uri = _open(client, "She was pushed.\n")
+    assert len(await _diagnostics(client, uri, 1)) == 1
+    _change(client, uri, 2, "She was pushed by Mr Reid.\n")
+    assert await _diagnostics(client, uri, 2) == []
+
+
+async def test_positions_are_utf16_code_units(client: LanguageClient):
+    # an emoji is two UTF-16 units; "’" and "é" one each: the underline must still be exact
+    text = "Renée’s note 🙂: Mother failed to protect the children.\n"
+    uri = _open(client, text)
+    (d,) = await _diagnostics(client, uri, 1)
+    prefix = text[: text.index("Mother")]
+    start = len(prefix.encode("utf-16-le")) // 2
+    assert d.range.start == types.Position(line=0, character=start)
+    assert d.range.end.character == start + len("Mother failed to protect the children")
+
+
+async def test_hover_shows_explanation_principle_and_alternatives(client: LanguageClient):
+    uri = _open(client, "Mr Reid punched her.\n\nMs Clarke was assaulted on 3 March.\n")
+    await _diagnostics(client, uri, 1)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=2, character=12),
+        )
+    )
+    assert hover is not None
+    value = hover.contents.value  # type: ignore[union-attr]
+    assert "perpetrator-agency/agentless-violence" in value
+    assert "Principle" in value and "Intervene with the perpetrator" in value
+    assert "Mr Reid assaulted Ms Clarke on 3 March" in value
+    nothing = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=2),
+        )
+    )
+    assert nothing is None
+
+
+async def test_quick_fix_applied_by_the_client_removes_the_diagnostic(client: LanguageClient):
+    """Issue 6, done when: a quick fix on "Ms Clarke was assaulted on 3 March." clears it."""
+    text = "Ms Clarke was assaulted on 3 March.\n"
+    uri = _open(client, text)
+    (diagnostic,) = await _diagnostics(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions
+    fix = actions[0]
+    assert isinstance(fix, types.CodeAction) and fix.edit is not None
+    assert fix.title.startswith("Replace with: [who did this] assaulted Ms Clarke on 3 March")
+    titles = [a.title for a in actions]
+    assert any(t.startswith("Ignore ") for t in titles)
+    assert any(t.startswith("Disable ") for t in titles)
+    (document_edit,) = fix.edit.document_changes  # type: ignore[misc]
+    (edit,) = document_edit.edits  # type: ignore[union-attr]
+    new_text = getattr(edit, "new_text", None)
+    if new_text is None:  # a snippet edit: placeholders as tab stops, VS Code resolves them
+        new_text = edit.snippet.value.replace("${1:", "").replace("}", "")  # type: ignore[union-attr]
+        edit = types.TextEdit(range=edit.range, new_text=new_text)
+    fixed = _apply(text, edit)
+    assert fixed == "[who did this] assaulted Ms Clarke on 3 March.\n"
+    _change(client, uri, 2, fixed)
+    assert await _diagnostics(client, uri, 2) == []
+
+
+async def test_incremental_edits_past_the_end_and_a_flood_of_changes(client: LanguageClient):
+    uri = _open(client, "Notes.\n")
+    await _diagnostics(client, uri, 1)
+    version = 1
+    for word in ["She", "was", "pushed", "."]:  # a burst of small incremental edits
+        version += 1
+        _change(
+            client,
+            uri,
+            version,
+            f" {word}",
+            types.Range(
+                start=types.Position(line=0, character=6), end=types.Position(line=0, character=6)
+            ),
+        )
+    # an edit whose range lies past the end of the document
+    version += 1
+    _change(
+        client,
+        uri,
+        version,
+        " Mother failed to protect the children.",
+        types.Range(
+            start=types.Position(line=40, character=3), end=types.Position(line=41, character=0)
+        ),
+    )
+    diagnostics = await _diagnostics(client, uri, version)
+    assert "victim-blaming/failure-to-protect" in {d.code for d in diagnostics}
+    # the server is still alive and answering
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=0, character=0),
+            )
+        )
+        is None
+        or True
+    )
+
+
+async def test_unknown_documents_are_answered_not_crashed_on(client: LanguageClient):
+    ghost = "file:///tmp/never-opened.txt"
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=ghost),
+            position=types.Position(line=3, character=1),
+        )
+    )
+    assert hover is None
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=ghost),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)
+            ),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert not actions
+    _change(client, ghost, 7, "She was pushed.")  # a change to a document never opened
+    uri = _open(client, "She was pushed.\n")
+    assert len(await _diagnostics(client, uri, 1)) == 1
+
+
+async def test_configuration_change_disables_a_rule_and_sets_severity(client: LanguageClient):
+    uri = _open(client, "She was pushed.\n\nMother failed to protect the children.\n")
+    assert len(await _diagnostics(client, uri, 1)) == 2
+    client.set_configuration(
+        {
+            "debounceMs": 20,
+            "disabledRules": ["perpetrator-agency/agentless-violence"],
+            "severity": {"victim-blaming": "error"},
+        },
+        section="blamecheck",
+    )
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0.5)
+    _change(client, uri, 2, "She was pushed.\n\nMother failed to protect the children.\n")
+    (only,) = await _diagnostics(client, uri, 2)
+    assert only.code == "victim-blaming/failure-to-protect"
+    assert only.severity == types.DiagnosticSeverity.Error
+    # a language id that is not in `languages` is not checked
+    other = _open(client, "She was pushed.\n", language="python")
+    assert await _diagnostics(client, other, 1) == []
+    client.set_configuration({"debounceMs": 20}, section="blamecheck")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0.5)
+
+
+async def test_ignore_here_survives_edits_elsewhere(client: LanguageClient):
+    text = "Intro line.\n\nThe couple have a volatile relationship.\n"
+    uri = _open(client, text)
+    (diagnostic,) = await _diagnostics(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions, "no code actions"
+    ignore = next((a for a in actions if a.title.startswith("Ignore")), None)
+    assert ignore is not None, [a.title for a in actions]
+    # the client library may read a code action that runs a command as a plain Command
+    # holding the command as a dict: take the command either way
+    command = ignore.command if isinstance(ignore, types.CodeAction) else ignore
+    if isinstance(command, types.Command) and command.command.startswith("{"):
+        command = types.Command(**ast.literal_eval(command.command))
+    assert isinstance(command, types.Command)
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=command.command, arguments=command.arguments)
+    )
+    # an edit above the finding moves it down two lines: the ignore still holds
+    _change(
+        client,
+        uri,
+        2,
+        "A new first line.\n\nIntro line.\n\nThe couple have a volatile relationship.\n",
+    )
+    assert await _diagnostics(client, uri, 2) == []
+    # saved in the workspace folder, as a hash of the words only
+    store = WORKSPACE / ".blamecheck" / "ignores.json"
+    saved = json.loads(store.read_text())
+    assert saved["ignored"] == [diagnostic.data["key"]]
+    assert "volatile" not in store.read_text() and "couple" not in store.read_text()
+
+
+async def test_log_messages_never_hold_document_text(client: LanguageClient):
+    secret = "Zephyrine Quartermaine-Okonkwo was pushed."
+    uri = _open(client, secret + "\n")
+    await _diagnostics(client, uri, 1)
+    for message in client.log_messages:
+        assert "Zephyrine" not in message.message and "Quartermaine" not in message.message
+
+
+async def _response(stream: asyncio.StreamReader, wanted: int) -> dict[str, Any]:
+    """Read framed messages until the response with id ``wanted``."""
+    while True:
+        header = await stream.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in header.split(b"\r\n")
+            if line.startswith(b"Content-Length")
+        )
+        message = json.loads(await stream.readexactly(length))
+        if message.get("id") == wanted:
+            return message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"Content-Length: 12\r\n\r\n{not json!!}",
+        b'Content-Length: 39\r\n\r\n{"jsonrpc": "2.0", "method": "bogus/x"}',
+        b"Content-Length: 2\r\n\r\n[]",
+    ],
+)
+async def test_malformed_messages_do_not_kill_the_server(payload):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "blamecheck",
+        "lsp",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+
+    def frame(message: dict[str, Any]) -> bytes:
+        body = json.dumps(message).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    process.stdin.write(payload)
+    process.stdin.write(
+        frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    )
+    await process.stdin.drain()
+    answer = await asyncio.wait_for(_response(process.stdout, 1), timeout=60)
+    assert "capabilities" in answer["result"]
+    process.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+    process.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+    await process.stdin.drain()
+    await asyncio.wait_for(process.wait(), timeout=30)
+    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert "Traceback" not in stderr
