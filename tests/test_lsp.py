@@ -132,7 +132,7 @@ async def test_open_publishes_diagnostics_with_rule_source_and_link(client: Lang
     assert d.range == types.Range(
         start=types.Position(line=0, character=0), end=types.Position(line=0, character=37)
     )
-    assert d.data["suggestions"]  # enough to build the quick fixes without re-analysis
+    assert set(d.data) == {"rule", "key"}  # the server keeps the alternatives for the fixes
 
 
 async def test_a_clean_edit_publishes_an_empty_list_for_the_new_version(client: LanguageClient):
@@ -394,3 +394,38 @@ async def test_malformed_messages_do_not_kill_the_server(payload):
     await asyncio.wait_for(process.wait(), timeout=30)
     stderr = (await process.stderr.read()).decode() if process.stderr else ""
     assert "Traceback" not in stderr
+
+
+async def test_a_huge_document_is_answered_with_a_notice_not_a_hang(client: LanguageClient):
+    huge = "She was pushed. " * 140_000  # 2.2 million characters
+    uri = _open(client, huge)
+    assert await _diagnostics(client, uri, 1) == []
+    assert any("not checked while editing" in m.message for m in client.log_messages)
+    uri = _open(client, "She was pushed.\n")  # and the server goes on
+    assert len(await _diagnostics(client, uri, 1)) == 1
+
+
+async def test_save_rechecks_and_close_drops_the_document(client: LanguageClient):
+    uri = _open(client, "She was pushed.\n")
+    assert len(await _diagnostics(client, uri, 1)) == 1
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while loop.time() < deadline:  # the last word on a closed document is an empty list
+        last = [p for p in _PUBLISHED[id(client)] if p.uri == uri][-1]
+        if last.diagnostics == [] or last.diagnostics == ():
+            break
+        await asyncio.sleep(0.02)
+    assert not last.diagnostics
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=3),
+        )
+    )
+    assert hover is None

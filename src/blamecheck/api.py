@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .engine import Engine, Hit, doc_text
 from .facts import missing
-from .findings import Finding
+from .findings import Finding, Prompt, Suggestion
 from .nlp import load_pipeline
 from .patterns import PackSet
 from .practice import similar_rows
@@ -70,6 +70,7 @@ class ParagraphCache:
 
     docs: dict[str, Doc] = field(default_factory=dict)
     hits: dict[tuple[str, Hashable], list[Hit]] = field(default_factory=dict)
+    offers: dict[tuple[str, int, int, str, Hashable], _Offer] = field(default_factory=dict)
 
     def prune(self, keep: set[str]) -> None:
         """Forget paragraphs the document no longer has, so memory follows the document."""
@@ -77,6 +78,8 @@ class ParagraphCache:
             del self.docs[text]
         for key in [k for k in self.hits if k[0] not in keep]:
             del self.hits[key]
+        for key in [k for k in self.offers if k[0] not in keep]:
+            del self.offers[key]
 
 
 class LineIndex:
@@ -155,37 +158,87 @@ class Analyzer:
                     cache.hits[(block.text, names)] = found
             hits.extend((block, hit) for hit in found)
         actor = self._sole_actor(docs, resolver)
-        return self._findings(text, self._dedupe(hits), resolver, actor)
+        return self._findings(text, self._dedupe(hits), resolver, actor, cache)
 
     def _sole_actor(self, docs: list[Doc], resolver: RoleResolver) -> str | None:
         """The one person the document names as using violence ("Mr Reid punched her"), if one.
 
         Rewrites may name him; with two or none, they leave a placeholder instead of guessing.
         """
-        violent = self.engine.violent_verbs
         named_perpetrators = resolver.named(Role.PERPETRATOR)
         actors: dict[str, str] = {}
         for doc in docs:
+            for person in self._violent_subjects(doc):
+                role = resolver.role_of(person)
+                if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH):
+                    continue
+                if role != Role.PERPETRATOR and person.pos_ not in {"PROPN", "PRON"}:
+                    continue  # "hit by flying glass": a thing, not a person
+                if person.pos_ == "PRON":
+                    if role != Role.PERPETRATOR or len(named_perpetrators) != 1:
+                        actors[f"<{person.lower_}>"] = ""  # someone unnamed: ambiguous
+                        continue
+                    shown = named_perpetrators[0]
+                else:
+                    shown = resolver.display_of(person) or doc_text(person)
+                actors.setdefault(shown.split()[-1].lower(), shown)
+        return next(iter(actors.values())) if len(actors) == 1 else None
+
+    def _offer(self, paragraph: str, hit: Hit, people: _People) -> _Offer:
+        """The message and ranked alternatives of one hit, from the rewrite engine."""
+        flagged = paragraph[hit.start : hit.end]
+        children = list(people.children)
+        facts = Facts(
+            subject=hit.subject,
+            perpetrator=people.perpetrators[0] if len(people.perpetrators) == 1 else None,
+            survivor=people.survivors[0] if len(people.survivors) == 1 else None,
+            child=_one_or_choice(children),
+            children=_all_of(children),
+            match=flagged,
+            actor=people.actor,
+            slots=hit.slots,
+            facts=hit.facts,
+            quoted=hit.quoted,
+            spoken=hit.spoken,
+        )
+        sentence = paragraph[hit.sentence[0] : hit.sentence[1]]
+        rows = similar_rows(self.packs.table, flagged if hit.quoted else sentence)
+        offered = alternatives_for(hit.alternatives, facts, self.packs.table, rows)
+        message = fill(hit.rule.message, facts) or hit.rule.message
+        suggestions = offered.suggestions
+        start, end = hit.start, hit.end
+        if hit.spoken and not hit.quoted and suggestions and suggestions[0].kind != "rewrite":
+            # said, not written: a question replaces the whole question it answers
+            start, end = _spoken_bounds(paragraph, hit.sentence, hit.start, hit.end)
+            before, after = paragraph[start : hit.start], paragraph[hit.end : end]
+            suggestions = [
+                s.model_copy(update={"keeps_facts": not missing(hit.sentence_facts, s.replacement)})
+                if s.kind != "rewrite"
+                else s.model_copy(update={"replacement": before + s.replacement + after})
+                for s in suggestions
+            ]
+        return _Offer(
+            start=start,
+            end=end,
+            message=message + QUOTED_NOTE if hit.quoted else message,
+            suggestions=suggestions,
+            prompts=offered.prompts,
+        )
+
+    def _violent_subjects(self, doc: Doc) -> list[Token]:
+        """Subjects and agents of violent verbs in one paragraph, kept with its parse so that
+        a cached paragraph is not walked again on every edit."""
+        found = doc.user_data.get("blamecheck_violent_subjects")
+        if found is None:
+            violent = self.engine.violent_verbs
+            found = []
             for token in doc:
                 if token.pos_ != "VERB" or token.lemma_.lower() not in violent:
                     continue
-                people = [c for c in token.children if c.dep_ == "nsubj"]
-                people += [g for c in token.children if c.dep_ == "agent" for g in c.children]
-                for person in people:
-                    role = resolver.role_of(person)
-                    if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH):
-                        continue
-                    if role != Role.PERPETRATOR and person.pos_ not in {"PROPN", "PRON"}:
-                        continue  # "hit by flying glass": a thing, not a person
-                    if person.pos_ == "PRON":
-                        if role != Role.PERPETRATOR or len(named_perpetrators) != 1:
-                            actors[f"<{person.lower_}>"] = ""  # someone unnamed: ambiguous
-                            continue
-                        shown = named_perpetrators[0]
-                    else:
-                        shown = resolver.display_of(person) or doc_text(person)
-                    actors.setdefault(shown.split()[-1].lower(), shown)
-        return next(iter(actors.values())) if len(actors) == 1 else None
+                found += [c.i for c in token.children if c.dep_ == "nsubj"]
+                found += [g.i for c in token.children if c.dep_ == "agent" for g in c.children]
+            doc.user_data["blamecheck_violent_subjects"] = found
+        return [doc[i] for i in found]
 
     def _dedupe(self, hits: list[tuple[Block, Hit]]) -> list[tuple[Block, Hit]]:
         """One finding per overlapping stretch of a category: the earlier rule in its pack wins."""
@@ -213,48 +266,24 @@ class Analyzer:
         hits: list[tuple[Block, Hit]],
         resolver: RoleResolver,
         actor: str | None = None,
+        cache: ParagraphCache | None = None,
     ) -> list[Finding]:
         lines = LineIndex(text)
-        perpetrators = resolver.named(Role.PERPETRATOR)
-        survivors = resolver.named(Role.SURVIVOR)
-        children = resolver.named(Role.CHILD)
+        people = _People(
+            perpetrators=tuple(resolver.named(Role.PERPETRATOR)),
+            survivors=tuple(resolver.named(Role.SURVIVOR)),
+            children=tuple(resolver.named(Role.CHILD)),
+            actor=actor,
+        )
         findings: list[Finding] = []
         for block, hit in hits:
-            start, end = block.offset + hit.start, block.offset + hit.end
-            flagged = text[start:end]
-            facts = Facts(
-                subject=hit.subject,
-                perpetrator=perpetrators[0] if len(perpetrators) == 1 else None,
-                survivor=survivors[0] if len(survivors) == 1 else None,
-                child=_one_or_choice(children),
-                children=_all_of(children),
-                match=flagged,
-                actor=actor,
-                slots=hit.slots,
-                facts=hit.facts,
-                quoted=hit.quoted,
-                spoken=hit.spoken,
-            )
-            sentence = block.text[hit.sentence[0] : hit.sentence[1]]
-            rows = similar_rows(self.packs.table, flagged if hit.quoted else sentence)
-            offered = alternatives_for(hit.alternatives, facts, self.packs.table, rows)
-            message = fill(hit.rule.message, facts) or hit.rule.message
-            suggestions = offered.suggestions
-            if hit.spoken and not hit.quoted and suggestions and suggestions[0].kind != "rewrite":
-                # said, not written: a question replaces the whole question it answers
-                s0, s1 = _spoken_bounds(block.text, hit.sentence, hit.start, hit.end)
-                before = block.text[s0 : hit.start]
-                after = block.text[hit.end : s1]
-                suggestions = [
-                    s.model_copy(
-                        update={"keeps_facts": not missing(hit.sentence_facts, s.replacement)}
-                    )
-                    if s.kind != "rewrite"
-                    else s.model_copy(update={"replacement": before + s.replacement + after})
-                    for s in suggestions
-                ]
-                start, end = block.offset + s0, block.offset + s1
-                flagged = text[start:end]
+            key = (block.text, hit.start, hit.end, hit.rule.id, people)
+            offer = cache.offers.get(key) if cache is not None else None
+            if offer is None:
+                offer = self._offer(block.text, hit, people)
+                if cache is not None:
+                    cache.offers[key] = offer
+            start, end = block.offset + offer.start, block.offset + offer.end
             line, column = lines.position(start)
             end_line, end_column = lines.position(end)
             findings.append(
@@ -262,22 +291,43 @@ class Analyzer:
                     rule=hit.rule.id,
                     category=hit.rule.category,
                     severity=hit.rule.severity,
-                    message=message + QUOTED_NOTE if hit.quoted else message,
+                    message=offer.message,
                     line=line,
                     column=column,
                     end_line=end_line,
                     end_column=end_column,
                     start=start,
                     end=end,
-                    text=flagged,
-                    suggestions=suggestions,
-                    prompts=offered.prompts,
+                    text=text[start:end],
+                    suggestions=offer.suggestions,
+                    prompts=offer.prompts,
                     quoted=hit.quoted,
                     missing=list(hit.missing) if hit.missing is not None else None,
                 )
             )
         findings.sort(key=Finding.sort_key)
         return findings
+
+
+@dataclass(frozen=True)
+class _People:
+    """Who the whole document names: what a finding's rewrites may fill in."""
+
+    perpetrators: tuple[str, ...]
+    survivors: tuple[str, ...]
+    children: tuple[str, ...]
+    actor: str | None
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """A finding's span within its paragraph, message and alternatives (offsets relative)."""
+
+    start: int
+    end: int
+    message: str
+    suggestions: list[Suggestion]
+    prompts: list[Prompt]
 
 
 def _one_or_choice(names: list[str]) -> str | None:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .findings import Finding
@@ -24,10 +25,23 @@ STORE_NAME = Path(".blamecheck") / "ignores.json"
 
 def context_key(rule: str, text: str, finding: Finding) -> str:
     """A hash of the rule, the flagged words and a few words either side, lower-cased."""
-    before = _WORD.findall(text[max(0, finding.start - 200) : finding.start].lower())
-    after = _WORD.findall(text[finding.end : finding.end + 200].lower())
-    flagged = _WORD.findall(finding.text.lower())
-    words = [*before[-CONTEXT_WORDS:], "|", *flagged, "|", *after[:CONTEXT_WORDS]]
+    before = text[max(0, finding.start - _WINDOW) : finding.start]
+    after = text[finding.end : finding.end + _WINDOW]
+    return _key(rule, before, finding.text, after)
+
+
+_WINDOW = 120  # characters either side that hold the CONTEXT_WORDS
+
+
+@lru_cache(maxsize=8192)  # in memory only: an editor re-publishes the same findings often
+def _key(rule: str, before: str, flagged: str, after: str) -> str:
+    words = [
+        *_WORD.findall(before.lower())[-CONTEXT_WORDS:],
+        "|",
+        *_WORD.findall(flagged.lower()),
+        "|",
+        *_WORD.findall(after.lower())[:CONTEXT_WORDS],
+    ]
     return hashlib.sha256(f"{rule}\0{' '.join(words)}".encode()).hexdigest()[:32]
 
 

@@ -105,12 +105,22 @@ class RoleResolver:
     def learn(self, docs: Iterable[Doc]) -> None:
         """Bind names to roles from every document of a file before any rule runs."""
         for doc in docs:
-            for chunk in _propn_chunks(doc):
-                role = self._role_from_context(doc, chunk)
-                if role is not None:
-                    for tok in chunk:
-                        self._bind(tok.lower_, role)
-                    self._remember_display(doc, chunk, role)
+            # what a paragraph says about its names does not change while its text does not:
+            # kept with the parse, so an editor's unchanged paragraphs are not read again
+            key = ("blamecheck_named", id(self.lex))
+            named = doc.user_data.get(key)
+            if named is None:
+                named = [
+                    (chunk[0].i, chunk[-1].i + 1, role)
+                    for chunk in _propn_chunks(doc)
+                    if (role := self._role_from_context(doc, chunk)) is not None
+                ]
+                doc.user_data[key] = named
+            for start, end, role in named:
+                chunk = list(doc[start:end])
+                for tok in chunk:
+                    self._bind(tok.lower_, role)
+                self._remember_display(doc, chunk, role)
 
     def _remember_display(self, doc: Doc, chunk: list[Token], role: Role) -> None:
         title = doc[chunk[0].i - 1].text if chunk[0].i > 0 else ""

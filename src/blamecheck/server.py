@@ -10,7 +10,13 @@ go to the client's log channel and never hold document text.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import functools
+import gc
+import itertools
 import logging
+import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +26,17 @@ from lsprotocol import types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 from pygls.lsp.server import LanguageServer
-from pygls.workspace import TextDocument
+from pygls.workspace import PositionCodec, TextDocument
 
 from . import __version__
-from .api import Analyzer, ParagraphCache, get_analyzer
+from .api import Analyzer, ParagraphCache, get_analyzer, split_blocks
 from .findings import Finding, Severity
 from .ignores import IgnoreStore, context_key
 from .patterns import PLACEHOLDER
 
 SOURCE = "blamecheck"
 MAX_CHARS = 2_000_000  # larger documents are not analysed while typing (one notice instead)
+SMALL_EDIT_PARAGRAPHS = 2  # analysed on the message loop; more go to the worker thread
 IGNORE_HERE = "blamecheck.ignoreHere"
 DISABLE_RULE = "blamecheck.disableRule"
 _SEVERITY = {
@@ -77,6 +84,32 @@ class _Open:
     task: asyncio.Task[None] | None = None
     published: tuple[int | None, str, list[Finding]] = (None, "", [])
     warned_size: bool = False
+    last_change: float = 0.0  # time.monotonic() of the last didChange
+
+
+class _Positions:
+    """Code-point offsets to positions in the client's units (UTF-16 unless negotiated).
+
+    The text is split into lines once per publish, and a line of plain ASCII (most of them)
+    needs no conversion at all.
+    """
+
+    def __init__(self, text: str, codec: PositionCodec):
+        self.lines = text.splitlines(True) or [""]
+        self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+        self.encoding = codec.encoding
+
+    def at(self, offset: int) -> types.Position:
+        line = min(max(0, bisect.bisect_right(self.starts, offset) - 1), len(self.lines) - 1)
+        column = offset - self.starts[line]
+        prefix = self.lines[line][:column]
+        if prefix.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
+            units = column
+        elif self.encoding == types.PositionEncodingKind.Utf8:
+            units = len(prefix.encode("utf-8"))
+        else:
+            units = len(prefix.encode("utf-16-le")) // 2
+        return types.Position(line=line, character=units)
 
 
 class BlamecheckServer(LanguageServer):
@@ -90,6 +123,7 @@ class BlamecheckServer(LanguageServer):
         self.open: dict[str, _Open] = {}
         self.store = IgnoreStore()
         self._analyzer: Analyzer | None = None
+        self.timing = 0.0  # seconds the last analysis took
         # one worker: analyses run one at a time, in order, off the message loop
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blamecheck")
 
@@ -102,6 +136,10 @@ class BlamecheckServer(LanguageServer):
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
             self._analyzer = get_analyzer()
+            # the model and rules live as long as the server: keep the garbage collector from
+            # walking them again and again, which shows as pauses while typing
+            gc.collect()
+            gc.freeze()
         return self._analyzer
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
@@ -143,15 +181,38 @@ class BlamecheckServer(LanguageServer):
                 state.warned_size = True
                 self.log(f"document over {MAX_CHARS} characters: not checked while editing")
         else:
-            loop = asyncio.get_running_loop()
-            findings = await loop.run_in_executor(
-                self.worker, self.analyzer.analyse_cached, text, state.cache
-            )
+            began = time.perf_counter()
+            if self.small_edit(text, state.cache):
+                # a paragraph or two to parse: quicker here than handed to the worker thread
+                findings = self.analyzer.analyse_cached(text, state.cache)
+            else:  # opening or a large change: off the message loop, so it keeps answering
+                loop = asyncio.get_running_loop()
+                findings = await loop.run_in_executor(
+                    self.worker, self.analyzer.analyse_cached, text, state.cache
+                )
+            self.timing = time.perf_counter() - began
         current = self.open.get(uri)
         if current is not state or self.workspace.get_text_document(uri).version != version:
             return  # the document moved on (or closed) while this ran: a newer run follows
         state.published = (version, text, findings)
+        began = time.perf_counter()
         self.publish(uri)
+        if os.environ.get("BLAMECHECK_TIMING"):  # for bench/bench_lsp.py: times, no text
+            took = (time.perf_counter() - began) * 1000
+            self.log(f"analysis {self.timing * 1000:.0f} ms, publish {took:.0f} ms")
+
+    @staticmethod
+    def small_edit(text: str, cache: ParagraphCache) -> bool:
+        """At most a few paragraphs of ``text`` are not parsed yet."""
+        if not cache.docs:
+            return False
+        fresh = 0
+        for block in split_blocks(text):
+            if block.text not in cache.docs:
+                fresh += 1
+                if fresh > SMALL_EDIT_PARAGRAPHS:
+                    return False
+        return True
 
     def visible(self, text: str, findings: list[Finding]) -> list[Finding]:
         return [
@@ -167,35 +228,34 @@ class BlamecheckServer(LanguageServer):
             return
         version, text, findings = state.published
         document = self.workspace.get_text_document(uri)
-        snapshot = TextDocument(uri, text, position_codec=document.position_codec)
-        diagnostics = [self.diagnostic(snapshot, text, f) for f in self.visible(text, findings)]
+        positions = _Positions(text, document.position_codec)
+        diagnostics = [self.diagnostic(positions, text, f) for f in self.visible(text, findings)]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
-    def diagnostic(self, snapshot: TextDocument, text: str, finding: Finding) -> types.Diagnostic:
-        rule = self.analyzer.packs.by_id.get(finding.rule)
-        href = rule.origin.resolve().as_uri() if rule is not None and rule.origin else None
+    @functools.cache  # noqa: B019 - one server per process, a handful of rules
+    def explanation(self, rule_id: str) -> types.CodeDescription | None:
+        """A link to the rule's explanation: its pattern file inside the installed package."""
+        rule = self.analyzer.packs.by_id.get(rule_id)
+        if rule is None or rule.origin is None:
+            return None
+        return types.CodeDescription(href=rule.origin.resolve().as_uri())
+
+    def diagnostic(self, positions: _Positions, text: str, finding: Finding) -> types.Diagnostic:
         return types.Diagnostic(
             range=types.Range(
-                start=snapshot.client_position_at_offset(finding.start),
-                end=snapshot.client_position_at_offset(finding.end),
+                start=positions.at(finding.start),
+                end=positions.at(finding.end),
             ),
             message=finding.message,
             severity=self.settings.severity_of(finding),
             code=finding.rule,
-            code_description=types.CodeDescription(href=href) if href else None,
+            code_description=self.explanation(finding.rule),
             source=SOURCE,
-            data={
-                "rule": finding.rule,
-                "category": finding.category.value,
-                "key": context_key(finding.rule, text, finding),
-                "quoted": finding.quoted,
-                "suggestions": [
-                    {"replacement": s.replacement, "status": s.status, "kind": s.kind}
-                    for s in finding.suggestions
-                ],
-            },
+            # the rule and the words around it: the server keeps the finding's alternatives,
+            # so a quick fix is built from this without analysing again
+            data={"rule": finding.rule, "key": context_key(finding.rule, text, finding)},
         )
 
 
@@ -269,9 +329,16 @@ def _did_open(ls: BlamecheckServer, params: types.DidOpenTextDocumentParams) -> 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    if uri in ls.open:
-        ls.schedule(uri, ls.settings.debounce_ms / 1000)
+    """A change after a pause is checked at once; changes that follow it within the debounce
+    time (typing) are gathered into one check when they stop."""
+    state = ls.open.get(params.text_document.uri)
+    if state is None:
+        return
+    now = time.monotonic()
+    window = ls.settings.debounce_ms / 1000
+    idle = now - state.last_change > window and (state.task is None or state.task.done())
+    state.last_change = now
+    ls.schedule(params.text_document.uri, 0 if idle else window)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -367,8 +434,9 @@ def _code_actions(ls: BlamecheckServer, params: types.CodeActionParams) -> list[
         data = diagnostic.data if isinstance(diagnostic.data, dict) else None
         if diagnostic.source != SOURCE or data is None:
             continue
-        for suggestion in data.get("suggestions", []):
-            replacement = str(suggestion.get("replacement", ""))
+        finding = _published_finding(state, data)
+        for suggestion in finding.suggestions if finding is not None else []:
+            replacement = suggestion.replacement
             if snippets and PLACEHOLDER.search(replacement):
                 edit: Any = types.SnippetTextEdit(
                     range=diagnostic.range,
@@ -415,6 +483,16 @@ def _code_actions(ls: BlamecheckServer, params: types.CodeActionParams) -> list[
             )
         )
     return actions
+
+
+def _published_finding(state: _Open, data: dict[str, Any]) -> Finding | None:
+    """The published finding a diagnostic's data points at (rule and surrounding words)."""
+    _, text, findings = state.published
+    rule = data.get("rule")
+    for finding in findings:
+        if finding.rule == rule and context_key(finding.rule, text, finding) == data.get("key"):
+            return finding
+    return None
 
 
 @server.command(IGNORE_HERE)
