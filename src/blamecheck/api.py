@@ -119,7 +119,7 @@ class Analyzer:
         The cache, held in memory by the caller (the language server, one per document),
         keeps each paragraph's parse and rule matches and is pruned here to the paragraphs the
         text still has. Roles are still learnt over the whole document, and a paragraph's
-        matches are reused only while the document's name table is the same.
+        matches are reused only while what the name table says about its words is the same.
         """
         blocks = split_blocks(text)
         fresh = [b.text for b in blocks if b.text not in cache.docs]
@@ -148,9 +148,9 @@ class Analyzer:
     ) -> list[Finding]:
         resolver = RoleResolver(self.packs.roles, known_names)
         resolver.learn(docs)
-        names = resolver.fingerprint() if cache is not None else None
         hits: list[tuple[Block, Hit]] = []
         for block, doc in zip(blocks, docs, strict=True):
+            names = resolver.fingerprint(doc) if cache is not None else None
             found = cache.hits.get((block.text, names)) if cache is not None else None
             if found is None:
                 found = self.engine.run(doc, resolver)

@@ -92,12 +92,17 @@ class RoleResolver:
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
         self._display: dict[str, tuple[Role, str]] = {}
 
-    def fingerprint(self) -> tuple[object, ...]:
-        """What the learnt name table is, so that matches made under it can be reused."""
+    def fingerprint(self, doc: Doc) -> tuple[object, ...]:
+        """What the name table says about the words of one paragraph: the roles resolved in
+        it (pronouns look back within the paragraph only) depend on nothing else, so matches
+        made under the same fingerprint can be reused."""
+        words = doc.user_data.get("blamecheck_words")
+        if words is None:
+            words = frozenset(t.lower_ for t in doc)
+            doc.user_data["blamecheck_words"] = words
         return (
-            tuple(sorted(self.names.items())),
-            tuple(sorted(self._conflicts)),
-            tuple(sorted(self._display.items())),
+            tuple(sorted((w, self.names[w]) for w in words if w in self.names)),
+            tuple(sorted(words & self._conflicts)),
         )
 
     # -- building the name table ------------------------------------------------------
