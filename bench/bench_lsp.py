@@ -8,8 +8,9 @@ object mapping is measured). It opens a report of about --words words (the sampl
 note's paragraphs in shuffled order, with varied names so that paragraphs differ), then makes
 --edits single-paragraph edits one at a time, each appending a sentence to a random
 paragraph, and times each from sending `didChange` to receiving `publishDiagnostics` for that
-version. Each edit comes after a pause, so the server checks it at once (a burst of typing
-would be gathered for --debounce-ms). Last, the whole text is replaced (full re-analysis),
+version. Each edit is sent when the previous one's diagnostics have arrived, so no check is
+pending and the server checks it at once (edits that arrive while a check is pending are
+gathered into one check after --debounce-ms). Last, the whole text is replaced (full re-analysis),
 and the server's resident memory is read from /proc. Prints a Markdown table.
 """
 
