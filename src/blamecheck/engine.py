@@ -407,6 +407,7 @@ class Engine:
             else None
         )
         chosen = alternatives if alternatives is not None else compiled.alternatives
+        spoken = grammar.is_spoken(anchor.sent)  # its facts matter only to a spoken rewrite
         if parts is not None:
             doc = span.doc
             flagged = doc[parts.start : parts.end]
@@ -418,9 +419,9 @@ class Engine:
                 slots=(("patient", parts.patient), ("active", parts.verb), ("rest", parts.rest)),
                 facts=tuple(facts_in(flagged)),
                 quoted=inside_quotes,
-                spoken=grammar.is_spoken(anchor.sent),
+                spoken=spoken,
                 sentence=(anchor.sent.start_char, anchor.sent.end_char),
-                sentence_facts=tuple(facts_in(anchor.sent)),
+                sentence_facts=tuple(facts_in(anchor.sent)) if spoken else (),
             )
         if compiled.rule.span == "sentence":
             span = anchor.sent
@@ -456,9 +457,9 @@ class Engine:
             missing=missing,
             facts=tuple(found_facts),
             quoted=inside_quotes,
-            spoken=grammar.is_spoken(anchor.sent),
+            spoken=spoken,
             sentence=(anchor.sent.start_char, anchor.sent.end_char),
-            sentence_facts=tuple(facts_in(anchor.sent)),
+            sentence_facts=tuple(facts_in(anchor.sent)) if spoken else (),
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
