@@ -108,6 +108,18 @@ def _change(
     )
 
 
+async def _fixes(client: LanguageClient, uri: str, diagnostic: types.Diagnostic) -> list[Any]:
+    """The code actions the server offers for one diagnostic, asked as an editor asks."""
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    return list(actions or [])
+
+
 def _apply(text: str, edit: types.TextEdit) -> str:
     """Apply one edit given in UTF-16 positions, as VS Code would."""
     lines = text.split("\n")
@@ -181,13 +193,7 @@ async def test_quick_fix_applied_by_the_client_removes_the_diagnostic(client: La
     text = "Ms Clarke was assaulted on 3 March.\n"
     uri = _open(client, text)
     (diagnostic,) = await _diagnostics(client, uri, 1)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
+    actions = await _fixes(client, uri, diagnostic)
     assert actions
     fix = actions[0]
     assert isinstance(fix, types.CodeAction) and fix.edit is not None
@@ -301,13 +307,7 @@ async def test_ignore_here_survives_edits_elsewhere(client: LanguageClient):
     text = "Intro line.\n\nThe couple have a volatile relationship.\n"
     uri = _open(client, text)
     (diagnostic,) = await _diagnostics(client, uri, 1)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
+    actions = await _fixes(client, uri, diagnostic)
     assert actions, "no code actions"
     ignore = next((a for a in actions if a.title.startswith("Ignore")), None)
     assert ignore is not None, [a.title for a in actions]
