@@ -30,6 +30,7 @@ def test_failure_to_protect_from_stdin_as_json():
         "findings": 1,
         "by_category": {"victim-blaming": 1},
         "placeholders": 0,
+        "ignored": 0,
     }
 
 

@@ -35,6 +35,7 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    GITHUB = "github"
 
 
 class ColorMode(StrEnum):
@@ -134,27 +135,64 @@ def check(
     max_size: MaxSizeOption = 10.0,
     color: Annotated[ColorMode, typer.Option(help="Colour in text output.")] = ColorMode.AUTO,
     pack: PackOption = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="A rule id or category not to report (repeatable)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Leave the document's words out: positions, rule ids and messages only.",
+        ),
+    ] = False,
 ) -> None:
     """Lint files, folders or standard input; exit 1 when something is found."""
     from . import documents, placeholders
     from .api import get_analyzer
-    from .formats import FileReport, json_format, text_format
+    from .findings import redacted
+    from .formats import FileReport, github_format, json_format, text_format
 
     sources = list(documents.collect(paths))  # a missing path stops before any work
     if not sources:
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
     analyzer = get_analyzer(tuple(pack or ()))
+    silenced = set(ignore or ())
+    unknown = (
+        silenced - set(analyzer.packs.by_id) - {r.category.value for r in analyzer.packs.rules}
+    )
+    if unknown:
+        raise InputError(f"--ignore: unknown rule or category '{sorted(unknown)[0]}'")
+    if output is not None:
+        documents.check_writable(output)
     reports: list[FileReport] = []
+    ignored = 0
     reading = _Reader(encoding, max_size)
     for source, text, _ in reading.each(sources):
         gaps = placeholders.find(text, analyzer.packs)
-        reports.append(FileReport(source.path, text, analyzer.analyse(text), gaps))
+        findings = analyzer.analyse(text)
+        kept = [f for f in findings if f.rule not in silenced and f.category.value not in silenced]
+        ignored += len(findings) - len(kept)
+        if redact:
+            kept = [redacted(f) for f in kept]
+        reports.append(FileReport(source.path, text, kept, gaps))
     if output_format == OutputFormat.JSON:
-        print(json_format.render(reports))
+        rendered = json_format.render(reports, ignored=ignored, redacted=redact)
+    elif output_format == OutputFormat.GITHUB:
+        rendered = github_format.render(reports)
     else:
-        print(text_format.render(reports, text_format.Style(_use_color(color))))
+        style = text_format.Style(_use_color(color) and output is None)
+        rendered = text_format.render(reports, style, ignored=ignored, redacted=redact)
+    if output is not None:
+        documents.write_atomically(str(output), rendered + "\n", "utf-8", new=True)
+    elif rendered:
+        print(rendered)
+    if output_format == OutputFormat.TEXT:
         for report in reports:
-            for line in text_format.placeholder_notices(report):
+            for line in text_format.placeholder_notices(report, redacted=redact):
                 _notice(line)
     if reading.failed:
         raise typer.Exit(ExitStatus.FAILED)

@@ -91,3 +91,12 @@ class Finding(BaseModel):
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)
+
+
+def redacted(finding: Finding) -> Finding:
+    """The finding without the document's words: positions, rule, category and message only.
+
+    Messages are the rules' own words (the only field filled in, "{missing}", names parts of
+    the Multiple Pathways frame, never the document's words).
+    """
+    return finding.model_copy(update={"text": "", "suggestions": [], "prompts": []})

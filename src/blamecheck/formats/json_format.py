@@ -22,7 +22,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _placeholder(report: FileReport, placeholder: Placeholder) -> dict[str, Any]:
+def _placeholder(
+    report: FileReport, placeholder: Placeholder, redacted: bool = False
+) -> dict[str, Any]:
     lines = LineIndex(report.text)
     line, column = lines.position(placeholder.start)
     return {
@@ -30,21 +32,22 @@ def _placeholder(report: FileReport, placeholder: Placeholder) -> dict[str, Any]
         "column": column,
         "start": placeholder.start,
         "end": placeholder.end,
-        "text": placeholder.text,
+        "text": "" if redacted else placeholder.text,
     }
 
 
-def render(reports: list[FileReport]) -> str:
+def render(reports: list[FileReport], ignored: int = 0, redacted: bool = False) -> str:
     categories: Counter[str] = Counter()
     for report in reports:
         categories.update(f.category.value for f in report.findings)
     payload = {
         "version": FORMAT_VERSION,
+        "redacted": redacted,
         "files": [
             {
                 "path": report.path,
                 "findings": [_finding(f) for f in report.findings],
-                "placeholders": [_placeholder(report, p) for p in report.placeholders],
+                "placeholders": [_placeholder(report, p, redacted) for p in report.placeholders],
             }
             for report in reports
         ],
@@ -53,6 +56,7 @@ def render(reports: list[FileReport]) -> str:
             "findings": sum(len(r.findings) for r in reports),
             "by_category": dict(sorted(categories.items())),
             "placeholders": sum(len(r.placeholders) for r in reports),
+            "ignored": ignored,
         },
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

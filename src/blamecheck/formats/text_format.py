@@ -80,18 +80,28 @@ def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
     return "\n".join(lines)
 
 
-def render(reports: list[FileReport], style: Style) -> str:
+def render(
+    reports: list[FileReport], style: Style, ignored: int = 0, redacted: bool = False
+) -> str:
     blocks: list[str] = []
     categories: Counter[str] = Counter()
     for report in reports:
         for finding in report.findings:
-            blocks.append(render_finding(report.path, report.text, finding, style))
+            if redacted:  # positions, rule and message: no sentence, no rewrite
+                blocks.append(
+                    f"{style.bold(f'{report.path}:{finding.line}:{finding.column}:')} "
+                    f"{finding.rule} {finding.message}"
+                )
+            else:
+                blocks.append(render_finding(report.path, report.text, finding, style))
             categories[finding.category.value] += 1
     total = sum(categories.values())
     files = len(reports)
     file_word = "file" if files == 1 else "files"
     gaps = sum(len(r.placeholders) for r in reports)
     left = f"; {plural(gaps, 'unfilled placeholder')} to complete" if gaps else ""
+    if ignored:
+        left += f"; {ignored} ignored"
     if total:
         detail = ", ".join(f"{name}: {count}" for name, count in sorted(categories.items()))
         noun = "finding" if total == 1 else "findings"
@@ -105,11 +115,12 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def placeholder_notices(report: FileReport) -> list[str]:
+def placeholder_notices(report: FileReport, redacted: bool = False) -> list[str]:
     """One line per unfilled placeholder, so that none is forgotten: path:line:col: text."""
     lines = LineIndex(report.text)
     out = []
     for placeholder in report.placeholders:
         line, column = lines.position(placeholder.start)
-        out.append(f"{report.path}:{line}:{column}: unfilled placeholder {placeholder.text}")
+        shown = "" if redacted else f" {placeholder.text}"
+        out.append(f"{report.path}:{line}:{column}: unfilled placeholder{shown}")
     return out
