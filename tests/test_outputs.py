@@ -82,3 +82,36 @@ def test_pre_commit_hook_runs_check_on_text_and_markdown():
     assert hook["language"] == "python"
     code, _, _ = invoke(*hook["entry"].split()[1:], str(SAMPLE))
     assert code == 1
+
+
+INLINE = (
+    "She was pushed. <!-- blamecheck-disable-line -->\n"
+    "She was pushed.\n"
+    "<!-- blamecheck-disable-next-line victim-blaming -->\n"
+    "Mother failed to protect the children. She was pushed.\n"
+    "<!-- blamecheck-disable perpetrator-agency/agentless-violence -->\n"
+    "She was pushed.\n"
+    "<!-- blamecheck-enable -->\n"
+    "She was pushed.\n"
+)
+
+
+def test_inline_comments_silence_a_line_the_next_line_or_a_region_and_are_counted():
+    code, out, _ = invoke("check", "-f", "json", "-", stdin=INLINE)
+    payload = json.loads(out)
+    lines = [(f["line"], f["rule"]) for f in payload["files"][0]["findings"]]
+    assert lines == [
+        (2, "perpetrator-agency/agentless-violence"),
+        (4, "perpetrator-agency/agentless-violence"),
+        (8, "perpetrator-agency/agentless-violence"),
+    ]
+    assert payload["summary"]["ignored"] == 3
+    assert code == 1
+    code, out, _ = invoke("check", "-", stdin=INLINE)
+    assert code == 1 and "3 ignored" in out
+
+
+def test_fix_leaves_silenced_findings_alone():
+    text = "Mother failed to protect the children. <!-- blamecheck-disable-line -->\n"
+    code, out, _ = invoke("fix", "--write", "--placeholders", "-", stdin=text)
+    assert out == text and code == 0

@@ -151,7 +151,7 @@ def check(
     ] = False,
 ) -> None:
     """Lint files, folders or standard input; exit 1 when something is found."""
-    from . import documents, placeholders
+    from . import documents, inline_ignores, placeholders
     from .api import get_analyzer
     from .findings import redacted
     from .formats import FileReport, github_format, json_format, text_format
@@ -173,9 +173,9 @@ def check(
     reading = _Reader(encoding, max_size)
     for source, text, _ in reading.each(sources):
         gaps = placeholders.find(text, analyzer.packs)
-        findings = analyzer.analyse(text)
+        findings, quiet = inline_ignores.split(text, analyzer.analyse(text))
         kept = [f for f in findings if f.rule not in silenced and f.category.value not in silenced]
-        ignored += len(findings) - len(kept)
+        ignored += len(quiet) + len(findings) - len(kept)
         if redact:
             kept = [redacted(f) for f in kept]
         reports.append(FileReport(source.path, text, kept, gaps))

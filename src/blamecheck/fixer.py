@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from . import inline_ignores
 from .api import Analyzer
 from .findings import Finding, Suggestion
 from .placeholders import Placeholder, find
@@ -97,11 +98,16 @@ def _shift(done: list[Edit], edits: list[Edit]) -> list[Edit]:
     return out
 
 
+def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
+    """What `check` reports: inline blamecheck-disable comments are respected."""
+    return inline_ignores.split(text, analyzer.analyse(text))[0]
+
+
 def fix_text(analyzer: Analyzer, text: str, placeholders: bool = False) -> FixResult:
     """Rewrite every finding that has an applicable alternative; check the result."""
     result = FixResult(original=text, text=text)
     done: list[Edit] = []  # rewritten spans, in the current text's offsets
-    findings = analyzer.analyse(text)
+    findings = _reported(analyzer, text)
     for _ in range(MAX_PASSES):
         edits: list[Edit] = []
         for finding in findings:
@@ -128,7 +134,7 @@ def fix_text(analyzer: Analyzer, text: str, placeholders: bool = False) -> FixRe
         kept = [d for d in done if not any(e.start <= d.start and d.end <= e.end for e in edits)]
         done = _shift(kept, edits) + moved
         text = new_text
-        findings = analyzer.analyse(text)
+        findings = _reported(analyzer, text)
     result.text = text
     result.applied = sorted(done, key=lambda e: e.start)
     result.remaining = findings

@@ -28,7 +28,7 @@ from pydantic.alias_generators import to_camel
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import PositionCodec, TextDocument
 
-from . import __version__
+from . import __version__, inline_ignores
 from .api import Analyzer, ParagraphCache, get_analyzer, split_blocks
 from .findings import Finding, Severity
 from .ignores import IgnoreStore, context_key
@@ -216,7 +216,7 @@ class BlamecheckServer(LanguageServer):
     def visible(self, text: str, findings: list[Finding]) -> list[Finding]:
         return [
             f
-            for f in findings
+            for f in inline_ignores.split(text, findings)[0]
             if self.settings.reports(f.rule)
             and not self.store.ignores(f.rule, context_key(f.rule, text, f))
         ]

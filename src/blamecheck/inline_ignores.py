@@ -1,0 +1,76 @@
+"""Inline comments that silence findings a writer has judged, in text and Markdown alike:
+
+    <!-- blamecheck-disable -->                 every rule, until blamecheck-enable
+    <!-- blamecheck-disable RULE, CATEGORY -->  those rules, until enabled again
+    <!-- blamecheck-enable [RULE, ...] -->      back on (all, or those named)
+    <!-- blamecheck-disable-line [RULE, ...] --> the line the comment is on
+    <!-- blamecheck-disable-next-line [RULE, ...] --> the line after it
+
+A rule is named by its id or its category. Silenced findings are counted, never hidden
+without a trace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .findings import Finding
+
+_COMMENT = re.compile(
+    r"<!--\s*blamecheck-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->",
+    re.IGNORECASE,
+)
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+    rules: frozenset[str]  # rule ids or categories; "*" for every rule
+
+
+def _names(raw: str) -> frozenset[str]:
+    names = frozenset(n for n in re.split(r"[\s,]+", raw.strip()) if n)
+    return names or frozenset({ALL})
+
+
+def regions(text: str) -> list[Region]:
+    """Where each rule is switched off, as character ranges of ``text``."""
+    out: list[Region] = []
+    open_since: dict[str, int] = {}
+    for match in _COMMENT.finditer(text):
+        kind, names = match.group(1).lower(), _names(match.group(2))
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end == -1 else line_end
+        if kind == "disable-line":
+            out.append(Region(line_start, line_end, names))
+        elif kind == "disable-next-line":
+            if line_end < len(text):
+                after = text.find("\n", line_end + 1)
+                out.append(Region(line_end + 1, len(text) if after == -1 else after, names))
+        elif kind == "disable":
+            for name in names:
+                open_since.setdefault(name, match.end())
+        else:  # enable
+            for name in list(open_since) if ALL in names else names:
+                if name in open_since:
+                    out.append(Region(open_since.pop(name), match.start(), frozenset({name})))
+    out.extend(Region(start, len(text), frozenset({n})) for n, start in open_since.items())
+    return out
+
+
+def split(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The findings to report, and those an inline comment silences."""
+    found = regions(text) if "blamecheck-" in text else []
+    if not found:
+        return findings, []
+    kept: list[Finding] = []
+    silenced: list[Finding] = []
+    for finding in findings:
+        names = {ALL, finding.rule, finding.category.value}
+        covered = any(r.start <= finding.start < r.end and names & r.rules for r in found)
+        (silenced if covered else kept).append(finding)
+    return kept, silenced
