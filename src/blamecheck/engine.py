@@ -32,7 +32,6 @@ from .patterns import (
     PackSet,
     PhrasePattern,
     Rule,
-    Source,
     TokenPattern,
     expand_lexicons,
 )
@@ -173,22 +172,7 @@ class Engine:
 
     def _table_alternatives(self, row: int | None) -> tuple[Alternative, ...]:
         table = self.packs.table
-        if row is None or table is None:
-            return ()
-        source = Source(
-            seed=table.source.seed,
-            passage=table.source.passage,
-            title=table.title,
-        )
-        return tuple(
-            Alternative(
-                text=line,
-                kind="question" if line.rstrip().endswith("?") else "rewrite",
-                description="Constructive Practice column of the practice table",
-                source=source,
-            )
-            for line in table.rows[row - 1].constructive
-        )
+        return () if row is None or table is None else table.alternatives(row)
 
     def _compile_fuzzy(self, compiled: _Compiled) -> None:
         pattern: FuzzyPattern = compiled.pattern

@@ -364,6 +364,9 @@ class TableRow(_Strict):
     constructive: list[str] = Field(min_length=1)
 
 
+TABLE_DESCRIPTION = "Constructive Practice column of the practice table"
+
+
 class PivotScript(_Strict):
     """The seeds' "pivot to the perpetrator" script, as three templates said in turn."""
 
@@ -380,6 +383,19 @@ class PracticeTable(_Strict):
     source: Source
     rows: list[TableRow] = Field(min_length=1)
     pivot_script: PivotScript | None = None
+
+    def alternatives(self, row: int) -> tuple[Alternative, ...]:
+        """The constructive column of one row (1-based), verbatim and attributed."""
+        source = Source(seed=self.source.seed, passage=self.source.passage, title=self.title)
+        return tuple(
+            Alternative(
+                text=line,
+                kind="question" if line.rstrip().endswith("?") else "rewrite",
+                description=TABLE_DESCRIPTION,
+                source=source,
+            )
+            for line in self.rows[row - 1].constructive
+        )
 
 
 # -- loading ------------------------------------------------------------------------------

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from . import facts as fact_check
 from .facts import Fact
 from .findings import Prompt, Suggestion
-from .patterns import PLACEHOLDER, Alternative, PivotScript, PracticeTable, Source
+from .patterns import PLACEHOLDER, TABLE_DESCRIPTION, Alternative, PivotScript, PracticeTable
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,;:.?!])")
-TABLE_DESCRIPTION = "Constructive Practice column of the practice table"
 QUOTED_NOTE = (
     " These words are inside quotation marks: someone's own words, kept as evidence, "
     "so blamecheck does not rewrite them."
@@ -102,13 +101,6 @@ def alternatives_for(
 
 def _from_table(suggestion: Suggestion) -> bool:
     return suggestion.description == TABLE_DESCRIPTION
-
-
-def suggestions_for(
-    alternatives: list[Alternative] | tuple[Alternative, ...], facts: Facts
-) -> list[Suggestion]:
-    """Rewrites and questions that replace the span; prompts and guidance are not replacements."""
-    return [suggestion for _, suggestion in _candidates(alternatives, facts)]
 
 
 def _candidates(
@@ -219,17 +211,7 @@ def _table_alternatives(table: PracticeTable | None, rows: tuple[int, ...]) -> l
     """The constructive column of the practice-table rows a sentence resembles, verbatim."""
     if table is None:
         return []
-    source = Source(seed=table.source.seed, passage=table.source.passage, title=table.title)
-    return [
-        Alternative(
-            text=line,
-            kind="question" if line.rstrip().endswith("?") else "rewrite",
-            description=TABLE_DESCRIPTION,
-            source=source,
-        )
-        for row in rows
-        for line in table.rows[row - 1].constructive
-    ]
+    return [alternative for row in rows for alternative in table.alternatives(row)]
 
 
 def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
