@@ -31,6 +31,7 @@ def test_failure_to_protect_from_stdin_as_json():
         "by_category": {"victim-blaming": 1},
         "placeholders": 0,
         "ignored": 0,
+        "baselined": 0,
     }
 
 

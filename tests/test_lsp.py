@@ -213,6 +213,64 @@ async def test_quick_fix_applied_by_the_client_removes_the_diagnostic(client: La
     assert await _diagnostics(client, uri, 2) == []
 
 
+async def test_the_team_configuration_applies_in_the_editor(client: LanguageClient):
+    """blamecheck.toml above the file: ignore, severity and people, as on the command line;
+    saving the configuration checks the open documents again."""
+    case = WORKSPACE / "walsh"
+    case.mkdir()
+    config = case / "blamecheck.toml"
+    config.write_text(
+        'ignore = ["child-impact"]\n[severity]\n"victim-blaming" = "error"\n'
+        '[people]\nperpetrator = ["Dean Walsh"]\nsurvivor = ["Sarah"]\nchildren = ["Liam"]\n',
+        encoding="utf-8",
+    )
+    uri = (case / "visit.txt").as_uri()
+    text = "Sarah failed to protect Liam.\n\nThe children were exposed to domestic violence.\n"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="plaintext", version=1, text=text
+            )
+        )
+    )
+    (diagnostic,) = await _diagnostics(client, uri, 1)
+    assert diagnostic.code == "victim-blaming/failure-to-protect"
+    assert diagnostic.severity == types.DiagnosticSeverity.Error
+    titles = [a.title for a in await _fixes(client, uri, diagnostic)]
+    assert titles[0].startswith("Replace with: Dean Walsh [what he did that harmed Liam]")
+
+    config.write_text('select = ["child-impact"]\n', encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(config.as_uri()))
+    )
+    _change(client, uri, 2, text)  # a new version to wait for; the save re-checks it anyway
+    (diagnostic,) = await _diagnostics(client, uri, 2)
+    assert diagnostic.code.startswith("child-impact/")  # type: ignore[union-attr]
+
+    config.write_text('[severity]\n"perpetrator-agency" = 3\n', encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(config.as_uri()))
+    )
+    _change(client, uri, 3, text)
+    assert len(await _diagnostics(client, uri, 3)) == 2  # broken: the defaults, and a log line
+    logged = [m.message for m in client.log_messages if "configuration:" in m.message]
+    assert any("blamecheck.toml: severity.perpetrator-agency:" in m for m in logged)
+
+
+async def test_markdown_is_checked_as_the_prose_it_shows(client: LanguageClient):
+    text = (
+        "---\ntitle: she was pushed\n---\n\n# Visit\n\n"
+        "Ms Clarke was **assaulted** on 3 March.\n\n"
+        "```\nMother failed to protect the children.\n```\n"
+    )
+    uri = _open(client, text, language="markdown")
+    (diagnostic,) = await _diagnostics(client, uri, 1)
+    assert diagnostic.code == "perpetrator-agency/agentless-violence"
+    assert diagnostic.range.start == types.Position(line=6, character=0)
+    end = diagnostic.range.end
+    assert end.line == 6 and text.splitlines()[6][: end.character].endswith("3 March")
+
+
 async def test_incremental_edits_past_the_end_and_a_flood_of_changes(client: LanguageClient):
     uri = _open(client, "Notes.\n")
     await _diagnostics(client, uri, 1)

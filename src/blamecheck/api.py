@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -132,11 +133,36 @@ class Analyzer:
     def analyse_many(
         self, texts: Iterable[str], known_names: dict[str, Role] | None = None
     ) -> Iterator[list[Finding]]:
-        """Findings for each text, parsing all paragraphs of a text in one nlp.pipe batch."""
-        for text in texts:
-            blocks = split_blocks(text)
-            docs = list(self.nlp.pipe(b.text for b in blocks)) if blocks else []
-            yield self._analyse_docs(text, blocks, docs, known_names)
+        """Findings for each text, in order."""
+        return self.analyse_stream((text, known_names) for text in texts)
+
+    def analyse_stream(
+        self, items: Iterable[tuple[str, dict[str, Role] | None]], batch_size: int = 64
+    ) -> Iterator[list[Finding]]:
+        """Findings for each (text, known names), in order, all paragraphs of all texts
+        streamed through one nlp.pipe: a folder of reports is parsed in full batches, and
+        texts are read only as the pipe asks for them."""
+        pending: deque[tuple[str, list[Block], dict[str, Role] | None]] = deque()
+        docs: list[Doc] = []
+
+        def paragraphs() -> Iterator[str]:
+            for text, names in items:
+                blocks = split_blocks(text)
+                pending.append((text, blocks, names))
+                yield from (b.text for b in blocks)
+
+        def ready() -> Iterator[list[Finding]]:
+            # the oldest text is complete once the pipe has given back all its paragraphs
+            while pending and len(docs) >= len(pending[0][1]):
+                text, blocks, names = pending.popleft()
+                mine = docs[: len(blocks)]
+                del docs[: len(blocks)]
+                yield self._analyse_docs(text, blocks, mine, names)
+
+        for doc in self.nlp.pipe(paragraphs(), batch_size=batch_size):
+            docs.append(doc)
+            yield from ready()
+        yield from ready()
 
     def _analyse_docs(
         self,
@@ -366,9 +392,14 @@ def _default_analyzer() -> Analyzer:
 
 
 def get_analyzer(extra_packs: tuple[Path, ...] = ()) -> Analyzer:
-    """The process-wide analyser; extra pack files make a separate one."""
+    """The process-wide analyser; extra pack files make a separate one, also kept."""
     if not extra_packs:
         return _default_analyzer()
+    return _analyzer_with(tuple(dict.fromkeys(Path(p).resolve() for p in extra_packs)))
+
+
+@cache
+def _analyzer_with(extra_packs: tuple[Path, ...]) -> Analyzer:
     return Analyzer(PackSet.load(extra=list(extra_packs)))
 
 

@@ -17,6 +17,7 @@ from .errors import BlamecheckError, InputError
 from .findings import ExitStatus
 
 if TYPE_CHECKING:
+    from .api import Analyzer
     from .documents import Source
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+    SARIF = "sarif"
 
 
 class ColorMode(StrEnum):
@@ -122,11 +124,33 @@ class _Reader:
             yield source, text, codec
 
 
+def _silenced(analyzer: Analyzer, ignore: list[str] | None) -> set[str]:
+    """The rule ids and categories given with --ignore; an unknown one is a usage error."""
+    silenced = set(ignore or ())
+    unknown = (
+        silenced - set(analyzer.packs.by_id) - {r.category.value for r in analyzer.packs.rules}
+    )
+    if unknown:
+        raise InputError(f"--ignore: unknown rule or category '{sorted(unknown)[0]}'")
+    return silenced
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Use this blamecheck.toml (or pyproject.toml) instead of the nearest one.",
+    ),
+]
+
+
 @app.command()
 def check(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files or folders to lint (.txt, .md); '-' reads standard input."),
+        typer.Argument(
+            help="Files or folders to lint (.txt, .md, .docx); '-' reads standard input."
+        ),
     ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
@@ -149,43 +173,120 @@ def check(
             help="Leave the document's words out: positions, rule ids and messages only.",
         ),
     ] = False,
+    config_file: ConfigOption = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            help="Name standard input: its suffix picks the format (.md, .txt) and its folder "
+            "the configuration.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report only findings that are not in this baseline."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline", help="Record the current findings as a baseline and exit."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Worker processes for large batches.")
+    ] = 1,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on standard error (default: on a terminal only).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Lint files, folders or standard input; exit 1 when something is found."""
-    from . import documents, inline_ignores, placeholders
+    from . import batch, documents
+    from . import config as configuration
     from .api import get_analyzer
-    from .findings import redacted
+    from .baseline import BaselineWriter
     from .formats import FileReport, github_format, json_format, text_format
 
-    sources = list(documents.collect(paths))  # a missing path stops before any work
-    if not sources:
-        _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
-    analyzer = get_analyzer(tuple(pack or ()))
-    silenced = set(ignore or ())
-    unknown = (
-        silenced - set(analyzer.packs.by_id) - {r.category.value for r in analyzer.packs.rules}
+    configuration.forget()
+    if config_file is not None:
+        configuration.load(config_file)  # a broken --config stops before anything else
+    options = batch.Options(
+        encoding=encoding,
+        max_mb=max_size,
+        packs=tuple(pack or ()),
+        config_path=config_file,
+        ignore=frozenset(ignore or ()),
+        baseline_path=baseline,
+        use_baseline=write_baseline is None,
+        redact=redact,
+        stdin_name=stdin_filename,
     )
-    if unknown:
-        raise InputError(f"--ignore: unknown rule or category '{sorted(unknown)[0]}'")
+    folder_config = (
+        configuration.load(config_file)
+        if config_file is not None
+        else configuration.find(Path(paths[0]) if paths[0] != "-" else Path.cwd())
+    )
+    suffixes = folder_config.suffixes
+    skipped: list[str] = []
+    sources = list(documents.collect(paths, suffixes, skipped))  # missing paths stop here
+    if skipped:
+        _notice(documents.skipped_notice(skipped, suffixes))
+    if not sources:
+        _notice(f"no {', '.join(suffixes)} files found in {' '.join(paths)}")
+    # every configuration and pack in play is checked before any file is read
+    for conf in {id(c): c for c in (batch.config_for(s, options) for s in sources)}.values():
+        batch.check_configuration(conf, options)
+    analyzer = get_analyzer(batch.packs_for(folder_config, options))
+    _silenced(analyzer, ignore)
     if output is not None:
         documents.check_writable(output)
+    if write_baseline is not None:
+        documents.check_writable(write_baseline)
+    recorder = BaselineWriter(write_baseline) if write_baseline is not None else None
     reports: list[FileReport] = []
-    ignored = 0
-    reading = _Reader(encoding, max_size)
-    for source, text, _ in reading.each(sources):
-        gaps = placeholders.find(text, analyzer.packs)
-        findings, quiet = inline_ignores.split(text, analyzer.analyse(text))
-        kept = [f for f in findings if f.rule not in silenced and f.category.value not in silenced]
-        ignored += len(quiet) + len(findings) - len(kept)
-        if redact:
-            kept = [redacted(f) for f in kept]
-        reports.append(FileReport(source.path, text, kept, gaps))
+    ignored = baselined = 0
+    failed = False
+    bar = batch.Progress(len(sources), progress)
+    try:
+        for result in batch.run(sources, options, jobs):
+            bar.step()
+            if isinstance(result, batch.Problem):
+                if result.fatal:
+                    raise InputError(result.message)
+                bar.close()
+                _notice(result.message if not result.failed else f"error: {result.message}")
+                failed = failed or result.failed
+                continue
+            ignored += result.ignored
+            baselined += result.baselined
+            if recorder is not None:
+                recorder.add(result.report.path, result.report.text, result.recorded)
+            reports.append(result.report)
+    finally:
+        bar.close()
+    if recorder is not None:
+        recorder.write()
+        _notice(f"wrote {write_baseline}: {recorder.count} findings in {len(recorder.files)} files")
+        raise typer.Exit(ExitStatus.FAILED if failed else ExitStatus.CLEAN)
     if output_format == OutputFormat.JSON:
-        rendered = json_format.render(reports, ignored=ignored, redacted=redact)
+        rendered = json_format.render(
+            reports, ignored=ignored, redacted=redact, baselined=baselined
+        )
     elif output_format == OutputFormat.GITHUB:
         rendered = github_format.render(reports)
+    elif output_format == OutputFormat.SARIF:
+        from .formats import sarif_format
+
+        rendered = sarif_format.render(reports, analyzer.packs, redacted=redact)
     else:
         style = text_format.Style(_use_color(color) and output is None)
-        rendered = text_format.render(reports, style, ignored=ignored, redacted=redact)
+        rendered = text_format.render(
+            reports, style, ignored=ignored, redacted=redact, baselined=baselined
+        )
     if output is not None:
         documents.write_atomically(str(output), rendered + "\n", "utf-8", new=True)
     elif rendered:
@@ -194,7 +295,7 @@ def check(
         for report in reports:
             for line in text_format.placeholder_notices(report, redacted=redact):
                 _notice(line)
-    if reading.failed:
+    if failed:
         raise typer.Exit(ExitStatus.FAILED)
     # an unfilled placeholder is unfinished work, like a finding
     found = any(report.findings or report.placeholders for report in reports)
@@ -232,33 +333,53 @@ def fix(
     encoding: EncodingOption = None,
     max_size: MaxSizeOption = 10.0,
     pack: PackOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Rewrite findings with their top constructive alternative: a diff, or in place with --write.
 
     Only 'complete' alternatives are applied unless --placeholders is given; words inside
     quotation marks are never rewritten. Exits 1 when findings or unfilled placeholders remain.
     """
-    from . import documents
+    from . import batch, documents, linting
+    from . import config as configuration
     from .api import get_analyzer
     from .fixer import fix_text, unified_diff
+
+    configuration.forget()
     from .formats import FileReport, text_format
 
-    sources = list(documents.collect(paths))
+    skipped: list[str] = []
+    sources = list(documents.collect(paths, documents.SUPPORTED_SUFFIXES, skipped))
     if interactive and any(source.is_stdin for source in sources):
         raise InputError("--interactive reads your answers from standard input; give file paths")
+    if any(s.path.lower().endswith(".docx") and not s.from_folder for s in sources):
+        raise InputError(
+            "fix rewrites text and Markdown files; for Word use `blamecheck review FILE.docx "
+            "-o COPY.docx --apply`"
+        )
+    if skipped:
+        _notice(documents.skipped_notice(skipped, documents.SUPPORTED_SUFFIXES))
     if not sources:
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
-    analyzer = get_analyzer(tuple(pack or ()))
+    options = batch.Options(packs=tuple(pack or ()), config_path=config_file, stdin_name=None)
+    configs = [batch.config_for(source, options) for source in sources]
+    for conf in {id(c): c for c in configs}.values():
+        batch.check_configuration(conf, options)
     totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "gaps": 0}
     reading = _Reader(encoding, max_size)
     failed = False
+    conf_of = {source: conf for source, conf in zip(sources, configs, strict=True)}
     for source, text, codec in reading.each(sources):
+        conf = conf_of[source]
+        analyzer = get_analyzer(batch.packs_for(conf, options))
+        kind = linting.kind_of(source.path) if not source.is_stdin else linting.Kind.TEXT
+        reported = linting.reporter(analyzer, kind, batch.filters_for(conf, options))
         if interactive:
             from .interactive import review
 
-            result = review(analyzer, source.path, text, with_placeholders)
+            result = review(analyzer, source.path, text, with_placeholders, reported)
         else:
-            result = fix_text(analyzer, text, placeholders=with_placeholders)
+            result = fix_text(analyzer, text, placeholders=with_placeholders, reported=reported)
         if result.changed:
             totals["files"] += 1
             if write and source.is_stdin:
@@ -512,6 +633,66 @@ def evaluate(
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(render_text(report, errors), end="")
+
+
+@app.command()
+def review(
+    path: Annotated[Path, typer.Argument(help="The Word document (.docx) to review.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the reviewed copy (.docx).")
+    ],
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply", help="Also write the top complete alternatives as tracked changes."
+        ),
+    ] = False,
+    max_size: MaxSizeOption = 50.0,
+    pack: PackOption = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="A rule id or category not to report (repeatable)."),
+    ] = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Write a copy of a Word document with one comment per finding, authored "blamecheck".
+
+    The original is never modified. Exits 1 when something was found.
+    """
+    from . import batch, documents, docx_review, linting
+    from . import config as configuration
+    from .api import get_analyzer
+
+    configuration.forget()
+    if output.resolve() == path.resolve():
+        raise InputError(f"{output}: the reviewed copy must not overwrite the original")
+    if output.suffix.lower() != ".docx":
+        raise InputError(f"{output}: the reviewed copy must be a .docx file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    documents.check_writable(output)
+    options = batch.Options(
+        max_mb=max_size,
+        packs=tuple(pack or ()),
+        config_path=config_file,
+        ignore=frozenset(ignore or ()),
+    )
+    source = documents.Source(str(path))
+    conf = batch.config_for(source, options)
+    batch.check_configuration(conf, options)
+    analyzer = get_analyzer(batch.packs_for(conf, options))
+    _silenced(analyzer, ignore)
+    document = linting.load(source, linting.Kind.DOCX, None, max_size)
+    ((_, found),) = linting.analyse(analyzer, [(document, conf.known_names())])
+    outcome = linting.finish(analyzer, document, found, batch.filters_for(conf, options))
+    findings = outcome.report.findings
+    if document.docx is None:  # load() reads a .docx as Word whatever its name
+        raise InputError(f"{path}: not a Word .docx document")
+    result = docx_review.write_review(path, output, document.docx, findings, apply=apply)
+    for line in result.notices:
+        _notice(line)
+    _notice(result.summary())
+    raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 
 
 @app.command()

@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from .errors import InputError
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")  # what `fix` can rewrite in place
+CHECKED_SUFFIXES = (*SUPPORTED_SUFFIXES, ".docx")  # what `check` reads by default
 DEFAULT_MAX_MB = 10.0
 STDIN = "-"
 _SNIFF_BYTES = 8192
@@ -40,15 +41,23 @@ class BinaryFileError(InputError):
     """A file that holds binary data rather than text."""
 
 
-def collect(arguments: list[str]) -> Iterator[Source]:
-    """Expand the command-line arguments: files as given, folders recursively, '-' for stdin."""
+def collect(
+    arguments: list[str],
+    suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES,
+    skipped: list[str] | None = None,
+) -> Iterator[Source]:
+    """Expand the command-line arguments: files as given, folders recursively, '-' for stdin.
+
+    Inside folders only files with ``suffixes`` are taken; the others are added to
+    ``skipped`` so that the caller can say so (hidden files and folders are passed over).
+    """
     for argument in arguments:
         if argument == STDIN:
             yield Source(STDIN)
             continue
         path = Path(argument)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, suffixes, skipped)
         elif path.is_file():
             yield Source(argument)
         elif path.exists():
@@ -57,12 +66,24 @@ def collect(arguments: list[str]) -> Iterator[Source]:
             raise InputError(f"{argument}: no such file or folder")
 
 
-def _walk(folder: Path) -> Iterator[Source]:
+def _walk(folder: Path, suffixes: tuple[str, ...], skipped: list[str] | None) -> Iterator[Source]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
         for name in sorted(files):
-            if name.lower().endswith(SUPPORTED_SUFFIXES) and not name.startswith("."):
+            if name.startswith("."):
+                continue
+            if name.lower().endswith(suffixes):
                 yield Source(str(Path(root) / name), from_folder=True)
+            elif skipped is not None:
+                skipped.append(str(Path(root) / name))
+
+
+def skipped_notice(skipped: list[str], suffixes: tuple[str, ...]) -> str:
+    """One line for the files a folder held that are not checked: how many, and a few names."""
+    shown = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+    kinds = ", ".join(suffixes)
+    noun = "file that is" if len(skipped) == 1 else "files that are"
+    return f"skipped {len(skipped)} {noun} not {kinds}: {shown}"
 
 
 def read(source: Source, encoding: str | None = None, max_mb: float = DEFAULT_MAX_MB) -> str:

@@ -20,3 +20,8 @@ class PatternError(BlamecheckError):
 
 class ModelMissingError(BlamecheckError):
     """No English pipeline is installed."""
+
+
+class ConfigError(BlamecheckError):
+    """A configuration file that does not validate: names the file, the key and what was
+    expected."""

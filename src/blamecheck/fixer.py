@@ -10,6 +10,7 @@ check then says whether any finding is left on a rewritten span, which would be 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import inline_ignores
@@ -103,11 +104,24 @@ def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
     return inline_ignores.split(text, analyzer.analyse(text))[0]
 
 
-def fix_text(analyzer: Analyzer, text: str, placeholders: bool = False) -> FixResult:
-    """Rewrite every finding that has an applicable alternative; check the result."""
+Reported = Callable[[str], list[Finding]]
+
+
+def fix_text(
+    analyzer: Analyzer,
+    text: str,
+    placeholders: bool = False,
+    reported: Reported | None = None,
+) -> FixResult:
+    """Rewrite every finding that has an applicable alternative; check the result.
+
+    ``reported`` gives the findings `check` would report for a text (its kind, the team's
+    configuration, inline comments); by default the plain analysis with inline comments.
+    """
+    reported = reported or (lambda t: _reported(analyzer, t))
     result = FixResult(original=text, text=text)
     done: list[Edit] = []  # rewritten spans, in the current text's offsets
-    findings = _reported(analyzer, text)
+    findings = reported(text)
     for _ in range(MAX_PASSES):
         edits: list[Edit] = []
         for finding in findings:
@@ -134,7 +148,7 @@ def fix_text(analyzer: Analyzer, text: str, placeholders: bool = False) -> FixRe
         kept = [d for d in done if not any(e.start <= d.start and d.end <= e.end for e in edits)]
         done = _shift(kept, edits) + moved
         text = new_text
-        findings = _reported(analyzer, text)
+        findings = reported(text)
     result.text = text
     result.applied = sorted(done, key=lambda e: e.start)
     result.remaining = findings

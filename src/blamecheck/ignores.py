@@ -24,13 +24,17 @@ STORE_NAME = Path(".blamecheck") / "ignores.json"
 
 
 def context_key(rule: str, text: str, finding: Finding) -> str:
-    """A hash of the rule, the flagged words and a few words either side, lower-cased."""
+    """A hash of the rule, the flagged words and a few words either side within the same
+    paragraph, lower-cased: a paragraph added or changed nearby leaves it as it was."""
     before = text[max(0, finding.start - _WINDOW) : finding.start]
     after = text[finding.end : finding.end + _WINDOW]
-    return _key(rule, before, finding.text, after)
+    before = _PARAGRAPH_BREAK.split(before)[-1]
+    after = _PARAGRAPH_BREAK.split(after)[0]
+    return _key(rule, before, text[finding.start : finding.end], after)
 
 
 _WINDOW = 120  # characters either side that hold the CONTEXT_WORDS
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 @lru_cache(maxsize=8192)  # in memory only: an editor re-publishes the same findings often

@@ -12,7 +12,7 @@ import sys
 
 from .api import Analyzer
 from .findings import Finding
-from .fixer import Edit, FixResult, apply_edits
+from .fixer import Edit, FixResult, Reported, apply_edits
 from .formats.text_format import sentence_around
 from .placeholders import find
 
@@ -40,9 +40,16 @@ def _show(path: str, text: str, finding: Finding, number: int, total: int) -> No
         print(f"  ? {prompt.text}")
 
 
-def review(analyzer: Analyzer, path: str, text: str, placeholders: bool = True) -> FixResult:
+def review(
+    analyzer: Analyzer,
+    path: str,
+    text: str,
+    placeholders: bool = True,
+    reported: Reported | None = None,
+) -> FixResult:
     """Walk through the findings of one text; return the text with the accepted changes."""
-    findings = analyzer.analyse(text)
+    reported = reported or analyzer.analyse
+    findings = reported(text)
     edits: list[Edit] = []
     for number, finding in enumerate(findings, start=1):
         if any(finding.start < e.end and e.start < finding.end for e in edits):
@@ -57,7 +64,7 @@ def review(analyzer: Analyzer, path: str, text: str, placeholders: bool = True) 
         if answer is not None:
             edits.append(Edit(finding.start, finding.end, answer, finding.rule))
     new_text, moved = apply_edits(text, edits)
-    remaining = analyzer.analyse(new_text) if edits else findings
+    remaining = reported(new_text) if edits else findings
     result = FixResult(original=text, text=new_text, applied=moved, remaining=remaining)
     result.skipped_quoted = sum(1 for f in remaining if f.quoted)
     result.placeholders = find(new_text, analyzer.packs)

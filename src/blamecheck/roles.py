@@ -85,7 +85,16 @@ class RoleResolver:
         self._phrases_by_last: dict[str, list[tuple[tuple[str, ...], Role]]] = {}
         for words, role in self._phrases:
             self._phrases_by_last.setdefault(words[-1], []).append((words, role))
-        self.names: dict[str, Role] = {k.lower(): v for k, v in (known_names or {}).items()}
+        # known names are people as the team writes them ("Dean Walsh": perpetrator); each
+        # word is bound, and the whole name fills rewrites when the text names nobody
+        self.names: dict[str, Role] = {}
+        self._given_people: dict[Role, list[str]] = {}
+        for person, role in (known_names or {}).items():
+            self._given_people.setdefault(role, []).append(person)
+            for word in person.split():
+                self.names[word.strip(".,").lower()] = role
+        self._given = dict(self.names)  # names the team's configuration binds, authoritative
+        self._given_key = tuple(sorted(self._given.items()))
         self._conflicts: set[str] = set()
         self._cache_doc: Doc | None = None
         self._cache: dict[int, Role] = {}
@@ -112,7 +121,7 @@ class RoleResolver:
         for doc in docs:
             # what a paragraph says about its names does not change while its text does not:
             # kept with the parse, so an editor's unchanged paragraphs are not read again
-            key = ("blamecheck_named", id(self.lex))
+            key = ("blamecheck_named", id(self.lex), self._given_key)
             named = doc.user_data.get(key)
             if named is None:
                 named = [
@@ -151,6 +160,10 @@ class RoleResolver:
 
     def _role_from_context(self, doc: Doc, chunk: list[Token]) -> Role | None:
         first, last = chunk[0], chunk[-1]
+        # a configured name ("people" in blamecheck.toml) needs no clue in the text
+        given = {self._given.get(t.lower_) for t in chunk}
+        if len(given) == 1 and None not in given:
+            return given.pop()
         # a title before the name: "Ms Sarah Clarke", "Mr Reid"
         if first.i > 0 and doc[first.i - 1].lower_ in self._titles:
             return self._titles[doc[first.i - 1].lower_]
@@ -317,12 +330,14 @@ class RoleResolver:
         return shown[1] if shown else None
 
     def named(self, role: Role) -> list[str]:
-        """How the document writes each person it binds to ``role`` ("Mr Reid")."""
-        return sorted(
+        """How the document writes each person it binds to ``role`` ("Mr Reid"); when it
+        names nobody in that role, the names the team's configuration gives."""
+        found = sorted(
             shown
             for key, (bound, shown) in self._display.items()
             if bound == role and self.names.get(key) == role
         )
+        return found or sorted(self._given_people.get(role, []))
 
 
 _TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})

@@ -28,8 +28,10 @@ from pydantic.alias_generators import to_camel
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import PositionCodec, TextDocument
 
-from . import __version__, inline_ignores
+from . import __version__, batch, linting
+from . import config as configuration
 from .api import Analyzer, ParagraphCache, get_analyzer, split_blocks
+from .errors import BlamecheckError
 from .findings import Finding, Severity
 from .ignores import IgnoreStore, context_key
 from .patterns import PLACEHOLDER
@@ -81,6 +83,7 @@ class _Open:
 
     language: str
     cache: ParagraphCache = field(default_factory=ParagraphCache)
+    filters: linting.Filters = field(default_factory=linting.Filters)
     task: asyncio.Task[None] | None = None
     published: tuple[int | None, str, list[Finding]] = (None, "", [])
     warned_size: bool = False
@@ -121,6 +124,7 @@ class BlamecheckServer(LanguageServer):
         self.settings = Settings()
         self.open: dict[str, _Open] = {}
         self.store = IgnoreStore()
+        self.config_errors: set[str] = set()  # logged once each
         self._analyzer: Analyzer | None = None
         self.timing = 0.0  # seconds the last analysis took
         # one worker: analyses run one at a time, in order, off the message loop
@@ -181,14 +185,27 @@ class BlamecheckServer(LanguageServer):
                 self.log(f"document over {MAX_CHARS} characters: not checked while editing")
         else:
             began = time.perf_counter()
-            if self.small_edit(text, state.cache):
+            analyzer, filters = self.context(uri)
+            state.filters = filters
+            kind = linting.Kind.MARKDOWN if state.language == "markdown" else linting.Kind.TEXT
+            view = None
+            analysed = text
+            if kind == linting.Kind.MARKDOWN:
+                from .markdown_text import prose
+
+                view = prose(text)
+                analysed = view.text
+            names = filters.config.known_names()
+            if self.small_edit(analysed, state.cache):
                 # a paragraph or two to parse: quicker here than handed to the worker thread
-                findings = self.analyzer.analyse_cached(text, state.cache)
+                findings = analyzer.analyse_cached(analysed, state.cache, names)
             else:  # opening or a large change: off the message loop, so it keeps answering
                 loop = asyncio.get_running_loop()
                 findings = await loop.run_in_executor(
-                    self.worker, self.analyzer.analyse_cached, text, state.cache
+                    self.worker, analyzer.analyse_cached, analysed, state.cache, names
                 )
+            if view is not None:
+                findings = view.relocate(findings, text)
             self.timing = time.perf_counter() - began
         current = self.open.get(uri)
         if current is not state or self.workspace.get_text_document(uri).version != version:
@@ -213,10 +230,39 @@ class BlamecheckServer(LanguageServer):
                     return False
         return True
 
-    def visible(self, text: str, findings: list[Finding]) -> list[Finding]:
+    def context(self, uri: str) -> tuple[Analyzer, linting.Filters]:
+        """The analyser and filters of the team's configuration for this document (the nearest
+        blamecheck.toml or [tool.blamecheck] above its file); a broken one is logged, by file
+        and key, and the defaults used until it is fixed."""
+        from pygls.uris import to_fs_path
+
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None:
+            return self.analyzer, linting.Filters()
+        try:
+            conf = configuration.find(Path(path))
+            options = batch.Options()
+            batch.check_configuration(conf, options)
+            return get_analyzer(batch.packs_for(conf, options)), batch.filters_for(conf, options)
+        except BlamecheckError as exc:
+            if str(exc) not in self.config_errors:
+                self.config_errors.add(str(exc))
+                self.log(f"configuration: {exc}", types.MessageType.Warning)
+            return self.analyzer, linting.Filters()
+
+    def visible(self, uri: str, text: str, findings: list[Finding]) -> list[Finding]:
+        """What the command line would report, less what the writer ignored in the editor."""
+        state = self.open.get(uri)
+        filters = state.filters if state is not None else linting.Filters()
+        shown = linting.visible(text, linting.Kind.TEXT, findings, filters)
+        if filters.baseline is not None:
+            from pygls.uris import to_fs_path
+
+            path = to_fs_path(uri) or uri
+            shown = filters.baseline.split(path, text, shown)[0]
         return [
             f
-            for f in inline_ignores.split(text, findings)[0]
+            for f in shown
             if self.settings.reports(f.rule)
             and not self.store.ignores(f.rule, context_key(f.rule, text, f))
         ]
@@ -228,7 +274,9 @@ class BlamecheckServer(LanguageServer):
         version, text, findings = state.published
         document = self.workspace.get_text_document(uri)
         positions = _Positions(text, document.position_codec)
-        diagnostics = [self.diagnostic(positions, text, f) for f in self.visible(text, findings)]
+        diagnostics = [
+            self.diagnostic(positions, text, f) for f in self.visible(uri, text, findings)
+        ]
         # plain JSON rather than lsprotocol objects: hundreds of diagnostics go out on every
         # edit, and mapping each through the object layer is the slow part of publishing
         # (pygls < 3 writes a dict as it is; tests/test_lsp.py checks what arrives)
@@ -348,8 +396,14 @@ def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams)
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> None:
-    if params.text_document.uri in ls.open:
-        ls.schedule(params.text_document.uri, 0)
+    uri = params.text_document.uri
+    if uri.endswith(("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT)):
+        configuration.forget()  # the team's settings changed: every open document again
+        ls.config_errors.clear()
+        for other in list(ls.open):
+            ls.schedule(other, 0)
+    elif uri in ls.open:
+        ls.schedule(uri, 0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -380,7 +434,7 @@ def _at(
         hi = snapshot.offset_at_position(end)
     except (IndexError, ValueError):
         return []
-    return [f for f in ls.visible(text, findings) if f.start <= hi and lo <= f.end]
+    return [f for f in ls.visible(uri, text, findings) if f.start <= hi and lo <= f.end]
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -36,7 +36,9 @@ def _placeholder(
     }
 
 
-def render(reports: list[FileReport], ignored: int = 0, redacted: bool = False) -> str:
+def render(
+    reports: list[FileReport], ignored: int = 0, redacted: bool = False, baselined: int = 0
+) -> str:
     categories: Counter[str] = Counter()
     for report in reports:
         categories.update(f.category.value for f in report.findings)
@@ -57,6 +59,7 @@ def render(reports: list[FileReport], ignored: int = 0, redacted: bool = False) 
             "by_category": dict(sorted(categories.items())),
             "placeholders": sum(len(r.placeholders) for r in reports),
             "ignored": ignored,
+            "baselined": baselined,
         },
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -81,7 +81,11 @@ def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
 
 
 def render(
-    reports: list[FileReport], style: Style, ignored: int = 0, redacted: bool = False
+    reports: list[FileReport],
+    style: Style,
+    ignored: int = 0,
+    redacted: bool = False,
+    baselined: int = 0,
 ) -> str:
     blocks: list[str] = []
     categories: Counter[str] = Counter()
@@ -102,13 +106,25 @@ def render(
     left = f"; {plural(gaps, 'unfilled placeholder')} to complete" if gaps else ""
     if ignored:
         left += f"; {ignored} ignored"
+    if baselined:
+        left += f"; {baselined} in the baseline"
     if total:
         detail = ", ".join(f"{name}: {count}" for name, count in sorted(categories.items()))
         noun = "finding" if total == 1 else "findings"
-        blocks.append(style.bold(f"{total} {noun} in {files} {file_word} ({detail}){left}"))
+        summary = style.bold(f"{total} {noun} in {files} {file_word} ({detail}){left}")
+        busiest = most_findings(reports)
+        if files > 1 and busiest:
+            summary += "\nMost findings: " + ", ".join(f"{p} ({n})" for p, n in busiest)
+        blocks.append(summary)
     else:
         blocks.append(f"No findings in {files} {file_word}{left}.")
     return "\n\n".join(blocks)
+
+
+def most_findings(reports: list[FileReport], top: int = 5) -> list[tuple[str, int]]:
+    """The files with the most findings, most first (ties in path order)."""
+    counted = [(r.path, len(r.findings)) for r in reports if r.findings]
+    return sorted(counted, key=lambda pn: (-pn[1], pn[0]))[:top]
 
 
 def plural(count: int, noun: str) -> str:

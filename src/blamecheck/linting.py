@@ -1,0 +1,167 @@
+"""One document through the whole check: read it by its kind, give the analyser the prose a
+reader sees, map the findings back, then apply what the team and the writer have silenced.
+
+`check`, `review`, `fix` and the language server all go through here, so a finding silenced
+in one is silenced in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import documents, inline_ignores, placeholders
+from .baseline import Baseline
+from .config import Config
+from .findings import Finding, redacted
+from .formats import FileReport
+
+if TYPE_CHECKING:
+    from .api import Analyzer
+    from .docx_text import DocxText
+    from .roles import Role
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    DOCX = "docx"
+
+
+_SUFFIX_KINDS = {
+    ".txt": Kind.TEXT,
+    ".text": Kind.TEXT,
+    ".md": Kind.MARKDOWN,
+    ".markdown": Kind.MARKDOWN,
+    ".docx": Kind.DOCX,
+}
+
+
+def kind_of(name: str) -> Kind:
+    """The kind a file name says; anything unknown is read as plain text."""
+    return _SUFFIX_KINDS.get(Path(name).suffix.lower(), Kind.TEXT)
+
+
+@dataclass
+class Document:
+    """What blamecheck read: for Word, the paragraphs' text (offsets refer to it)."""
+
+    path: str
+    text: str
+    kind: Kind
+    codec: str = "utf-8"
+    docx: DocxText | None = None
+
+
+def load(source: documents.Source, kind: Kind, encoding: str | None, max_mb: float) -> Document:
+    """Read one source as its kind; raises InputError with a one-line reason."""
+    if kind == Kind.DOCX:
+        from .docx_text import read_docx
+
+        if source.is_stdin:
+            from .errors import InputError
+
+            raise InputError("standard input: Word documents must be given as a file path")
+        docx = read_docx(source.path, max_mb)
+        return Document(source.path, docx.text, kind, docx=docx)
+    text, codec = documents.read_with_encoding(source, encoding, max_mb)
+    return Document(source.path, text, kind, codec)
+
+
+def analyse(
+    analyzer: Analyzer, items: Iterable[tuple[Document, dict[str, Role] | None]]
+) -> Iterator[tuple[Document, list[Finding]]]:
+    """Findings for each document, in order, offsets into ``document.text``.
+
+    Markdown is analysed as the prose it renders (no code, front matter or link targets) and
+    mapped back to the file. All documents stream through one nlp.pipe.
+    """
+    order: list[tuple[Document, object]] = []
+
+    def prose() -> Iterator[tuple[str, dict[str, Role] | None]]:
+        for document, names in items:
+            view: object = None
+            text = document.text
+            if document.kind == Kind.MARKDOWN:
+                from .markdown_text import prose as markdown_prose
+
+                view = markdown_prose(document.text)
+                text = view.text  # type: ignore[attr-defined]
+            order.append((document, view))
+            yield text, names
+
+    for index, findings in enumerate(analyzer.analyse_stream(prose())):
+        document, view = order[index]
+        order[index] = (document, None)  # keep memory flat over a long batch
+        if view is not None:
+            findings = view.relocate(findings, document.text)  # type: ignore[attr-defined]
+        yield document, findings
+
+
+@dataclass
+class Filters:
+    """Everything that decides which findings are reported for one file."""
+
+    config: Config = field(default_factory=Config)
+    ignore: frozenset[str] = frozenset()
+    baseline: Baseline | None = None
+    redact: bool = False
+
+
+@dataclass
+class Outcome:
+    """One file's report and what was left out of it, and why."""
+
+    report: FileReport
+    ignored: int = 0
+    baselined: int = 0
+    recorded: list[Finding] = field(default_factory=list)  # for --write-baseline
+    kind: Kind = Kind.TEXT
+
+
+def visible(text: str, kind: Kind, findings: list[Finding], filters: Filters) -> list[Finding]:
+    """The findings that inline comments, the configuration and --ignore leave in."""
+    if kind != Kind.DOCX:
+        findings = inline_ignores.split(text, findings)[0]
+    return [
+        filters.config.adjust(f)
+        for f in findings
+        if filters.config.reports(f)
+        and f.rule not in filters.ignore
+        and f.category.value not in filters.ignore
+    ]
+
+
+def finish(
+    analyzer: Analyzer, document: Document, findings: list[Finding], filters: Filters
+) -> Outcome:
+    """Apply the filters and build the report (Word findings located by paragraph)."""
+    kept = visible(document.text, document.kind, findings, filters)
+    ignored = len(findings) - len(kept)
+    recorded = list(kept)
+    baselined = 0
+    if filters.baseline is not None:
+        kept, known = filters.baseline.split(document.path, document.text, kept)
+        baselined = len(known)
+    gaps = placeholders.find(document.text, analyzer.packs)
+    if document.docx is not None:
+        kept = document.docx.relocate(kept)
+    if filters.redact:
+        kept = [redacted(f) for f in kept]
+    report = FileReport(document.path, document.text, kept, gaps)
+    return Outcome(report, ignored, baselined, recorded, document.kind)
+
+
+def reporter(analyzer: Analyzer, kind: Kind, filters: Filters) -> Callable[[str], list[Finding]]:
+    """What `check` reports for a text of this kind, for `fix` to rewrite and re-check."""
+    names = filters.config.known_names()
+
+    def reported(text: str) -> list[Finding]:
+        document = Document("", text, kind)
+        ((_, findings),) = analyse(analyzer, [(document, names)])
+        return visible(text, kind, findings, filters)
+
+    return reported

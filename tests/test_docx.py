@@ -1,0 +1,693 @@
+"""Word documents: reading what Word shows, and the reviewed copy (comments, tracked changes).
+
+Every document is built here with python-docx; the review runs as a user runs it and the
+copy is checked part by part, and once each (plain and --apply) rendered by LibreOffice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Inches, RGBColor
+from lxml import etree
+
+from blamecheck.api import Analyzer
+from blamecheck.docx_review import write_review
+from blamecheck.docx_text import DocxText, read_docx
+from blamecheck.errors import InputError
+from blamecheck.findings import Finding
+
+from .conftest import SAMPLE, run_cli
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+LINES = SAMPLE_TEXT.rstrip("\n").split("\n")
+# parts a review may rewrite; every other part of the package must keep its bytes
+REWRITTEN = {
+    "[Content_Types].xml",
+    "word/_rels/document.xml.rels",
+    "word/document.xml",
+    "word/comments.xml",
+}
+ASSAULT = "Ms Clarke was assaulted on 3 March 2026"
+TABLE_LINES = (20, 22)  # "The couple have a volatile relationship..." and "Liam's school..."
+HEADER_LINE = "Mum allowed Mr Reid back into the family home."
+SLAPPED = "Ms Clarke was slapped in the kitchen on 6 April 2026."
+
+
+def _line(number: int) -> str:
+    return LINES[number - 1]
+
+
+def _png() -> bytes:
+    """A 2x2 red PNG, made by hand: no imaging library needed."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _plain_docx(path: Path) -> Path:
+    """The sample, one Word paragraph per line, blank lines as empty paragraphs."""
+    document = docx.Document()
+    for line in LINES:
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def _rich_docx(path: Path) -> Path:
+    """The sample with what real reports have: headings, styled runs across flagged words, a
+    picture, a table (with a sentence whose rewrite is complete) and a header."""
+    document = docx.Document()
+    emphasis = document.styles.add_style("Case Emphasis", WD_STYLE_TYPE.CHARACTER)
+    emphasis.font.color.rgb = RGBColor(0x99, 0x00, 0x00)
+    table_lines = {_line(n) for n in TABLE_LINES}
+    for number, line in enumerate(LINES, start=1):
+        if line in table_lines:
+            continue
+        if line in {"Reason for visit", "Observations", "Analysis", "Plan"}:
+            document.add_heading(line, level=2)
+        elif number == 8:
+            before, after = line.split(ASSAULT)
+            paragraph = document.add_paragraph(before)
+            paragraph.add_run("Ms Clarke was ").italic = True
+            paragraph.add_run("assaulted").bold = True
+            paragraph.add_run(" on 3 March 2026")
+            paragraph.add_run(after)
+        elif line.startswith("Ms Clarke presented"):
+            before, after = line.split("Mother failed")
+            paragraph = document.add_paragraph(before)
+            paragraph.add_run("Mother failed", style="Case Emphasis")
+            paragraph.add_run(after)
+        else:
+            document.add_paragraph(line)
+        if number == 5:
+            document.add_picture(io.BytesIO(_png()), width=Inches(0.5))
+    table = document.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    table.cell(0, 0).text = "Relationship"
+    table.cell(0, 1).text = _line(TABLE_LINES[0])
+    table.cell(1, 0).text = "Since the visit"
+    table.cell(1, 1).text = _line(TABLE_LINES[1])
+    table.cell(1, 1).add_paragraph(SLAPPED)
+    document.sections[0].header.paragraphs[0].text = HEADER_LINE
+    document.save(str(path))
+    return path
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _key(finding: Finding) -> tuple[str, str, int, int]:
+    return (finding.rule, finding.text, finding.line, finding.column)
+
+
+def _read_xml(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+def _text_of(element: etree._Element) -> str:
+    """Shown text of simple content: w:t, tabs and breaks, hidden runs left out."""
+    out = []
+    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+        run = node.getparent()
+        if run.find(f"{qn('w:rPr')}/{qn('w:vanish')}") is not None:
+            continue
+        out.append(
+            node.text or "" if node.tag == qn("w:t") else "\t" if "tab" in node.tag else "\n"
+        )
+    return "".join(out)
+
+
+def _shown(node: etree._Element) -> str:
+    if node.tag in (qn("w:t"), qn("w:delText")):
+        return node.text or ""
+    return "\t" if node.tag == qn("w:tab") else "\n"
+
+
+def _comment_ranges(body: etree._Element) -> dict[str, str]:
+    """The text between each comment's commentRangeStart and commentRangeEnd; text deleted by
+    blamecheck is kept, so its tracked change reads as the old words then the new."""
+    open_ids: set[str] = set()
+    texts: dict[str, list[str]] = {}
+    shown = (qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"))
+    for node in body.iter():
+        ident = node.get(qn("w:id"))
+        if node.tag == qn("w:commentRangeStart"):
+            open_ids.add(ident)
+            texts[ident] = []
+        elif node.tag == qn("w:commentRangeEnd"):
+            open_ids.discard(ident)
+        elif node.tag in shown and open_ids:
+            if node.getparent().find(f"{qn('w:rPr')}/{qn('w:vanish')}") is not None:
+                continue
+            if node.tag == qn("w:delText") and _deleted_by(node) != "blamecheck":
+                continue  # someone's earlier deletion: not shown
+            for i in open_ids:
+                texts[i].append(_shown(node))
+    return {i: "".join(t) for i, t in texts.items()}
+
+
+def _deleted_by(node: etree._Element) -> str | None:
+    deletion = next(node.iterancestors(qn("w:del")), None)
+    return None if deletion is None else deletion.get(qn("w:author"))
+
+
+def _comments(path: Path) -> dict[str, tuple[str, str, str]]:
+    """Each comment's id: (author, initials, text)."""
+    root = _read_xml(path, "word/comments.xml")
+    return {
+        c.get(qn("w:id")): (c.get(qn("w:author")), c.get(qn("w:initials")), _text_of(c))
+        for c in root.iter(qn("w:comment"))
+    }
+
+
+def _assert_comments_match(
+    path: Path, findings: list[Finding], applied: list[Finding] | None = None
+) -> None:
+    """One comment per finding, by blamecheck, with its message, on exactly its words (and,
+    for an applied one, on its deleted words followed by the inserted replacement)."""
+    comments = {i: c for i, c in _comments(path).items() if c[0] != "SW"}  # not a colleague's
+    ranges = _comment_ranges(_read_xml(path, "word/document.xml"))
+    ranges = {i: r for i, r in ranges.items() if i in comments}
+    assert len(comments) == len(findings) == len(ranges)
+    left = list(findings)
+    for ident, (author, initials, text) in comments.items():
+        assert (author, initials) == ("blamecheck", "BC")
+        match = next(
+            f for f in left if ranges[ident] == _anchored(f, applied) and f.message in text
+        )
+        left.remove(match)
+    assert not left
+
+
+def _anchored(finding: Finding, applied: list[Finding] | None) -> str:
+    if applied and finding in applied:
+        return finding.text + finding.suggestions[0].replacement
+    return finding.text
+
+
+def _normalised(xml: bytes, accept: bool = False) -> bytes:
+    """The document XML without comment anchors, split runs merged back (same w:rPr, text
+    joined), and with ``accept`` the tracked changes accepted: what a reader sees."""
+    root = etree.fromstring(xml)
+    for node in list(root.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        node.getparent().remove(node)
+    for node in list(root.iter(qn("w:commentReference"))):
+        run = node.getparent()
+        run.getparent().remove(run)
+    if accept:
+        for node in list(root.iter(qn("w:del"))):
+            node.getparent().remove(node)
+        for node in list(root.iter(qn("w:ins"))):
+            for child in list(node):
+                node.addprevious(child)
+            node.getparent().remove(node)
+    for parent in list(root.iter()):
+        previous = None
+        for child in list(parent):
+            same = previous is not None and child.tag == previous.tag == qn("w:r")
+            if same and _rpr(child) == _rpr(previous):
+                for node in [c for c in child if c.tag != qn("w:rPr")]:
+                    previous.append(node)
+                parent.remove(child)
+                continue
+            previous = child
+    for run in root.iter(qn("w:r")):
+        last = None
+        for node in list(run):
+            node.attrib.pop("{http://www.w3.org/XML/1998/namespace}space", None)
+            if node.tag == qn("w:t") and last is not None and last.tag == qn("w:t"):
+                last.text = (last.text or "") + (node.text or "")
+                run.remove(node)
+            else:
+                last = node
+    return etree.tostring(root, method="c14n")
+
+
+def _rpr(run: etree._Element) -> bytes:
+    properties = run.find(qn("w:rPr"))
+    return b"" if properties is None else etree.tostring(properties, method="c14n")
+
+
+def _body_findings(document: DocxText, findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if document.locate(f.start)[0].commentable]
+
+
+def _convert_with_libreoffice(docx_path: Path, tmp_path: Path) -> Path:
+    """LibreOffice opens the copy and renders it to PDF (a fresh profile: no shared state)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; cannot check the copy renders")
+    out_dir = tmp_path / "pdf"
+    out_dir.mkdir(exist_ok=True)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx_path),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = out_dir / (docx_path.stem + ".pdf")
+    assert pdf.exists() and pdf.stat().st_size > 1000, "LibreOffice did not render the copy"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    return pdf
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_docx_findings_match_the_text_file(tmp_path: Path, analyzer: Analyzer):
+    """One Word paragraph per line: the same findings, positions and all, as the .txt."""
+    document = read_docx(_plain_docx(tmp_path / "note.docx"))
+    expected = analyzer.analyse(SAMPLE_TEXT)
+    found = document.relocate(analyzer.analyse(document.text))
+    assert [_key(f) for f in found] == [_key(f) for f in expected]
+    strip = {"start", "end"}  # offsets are into each file's own text
+    assert [f.model_dump(exclude=strip) for f in found] == [
+        f.model_dump(exclude=strip) for f in expected
+    ]
+    for finding in found:
+        assert document.text[finding.start : finding.end] == finding.text
+        paragraph, offset = document.locate(finding.start)
+        assert paragraph.where == "body" and paragraph.number == finding.line
+        assert offset + 1 == finding.column
+
+
+def test_check_reads_docx_like_the_text_file(tmp_path: Path, analyzer: Analyzer):
+    path = _plain_docx(tmp_path / "note.docx")
+    proc = run_cli("check", "--format", "json", str(path))
+    assert proc.returncode == 1, proc.stderr
+    (report,) = json.loads(proc.stdout)["files"]
+    found = [(f["rule"], f["text"], f["line"], f["column"]) for f in report["findings"]]
+    assert found == [_key(f) for f in analyzer.analyse(SAMPLE_TEXT)]
+
+
+def test_table_and_header_findings_know_their_place(tmp_path: Path, analyzer: Analyzer):
+    """Table cells are read in body order (nested and merged cells once), headers after."""
+    table_lines = [_line(n) for n in TABLE_LINES]
+    document = docx.Document()
+    for line in LINES:
+        if line == table_lines[0]:
+            table = document.add_table(rows=3, cols=3)
+            table.cell(0, 0).text = "Relationship"
+            table.cell(0, 2).text = line
+            merged = table.cell(1, 0).merge(table.cell(1, 1))
+            merged.text = "Worker's note"
+            tall = table.cell(1, 2).merge(table.cell(2, 2))
+            tall.text = "Seen twice"
+            nested = table.cell(2, 0).add_table(rows=1, cols=1)
+            nested.cell(0, 0).text = table_lines[1]
+        elif line == table_lines[1]:
+            continue
+        elif line.startswith("Ms Clarke chose to stay"):
+            document.sections[0].header.paragraphs[0].text = line
+        else:
+            document.add_paragraph(line)
+    # a second section whose header is linked to the first: read once, not twice
+    document.add_section()
+    document.add_paragraph("Next page.")
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+
+    read = read_docx(path)
+    assert read.text.count("Worker's note") == 1 and read.text.count("Seen twice") == 1
+    assert read.text.count("chose to stay") == 1
+    found = read.relocate(analyzer.analyse(read.text))
+    expected = analyzer.analyse(SAMPLE_TEXT)
+    assert Counter((f.rule, f.text) for f in found) == Counter((f.rule, f.text) for f in expected)
+    places = {f.text: read.locate(f.start)[0] for f in found}
+    assert places["volatile relationship"].where == "table 1, row 1, cell 3"
+    generic = "Domestic abuse impacts on children's social and emotional development"
+    assert places[generic].where == "table 1, row 3, cell 1 > table 1, row 1, cell 1"
+    chose = next(text for text in places if text.startswith("Ms Clarke chose to stay"))
+    header = places[chose]
+    assert (header.where, header.story, header.commentable) == (
+        "header (section 1)",
+        "header",
+        False,
+    )
+    assert header.number == read.paragraphs[-1].number  # headers come after the whole body
+    assert [p.number for p in read.paragraphs] == list(range(1, len(read.paragraphs) + 1))
+
+
+def test_text_is_what_word_shows(tmp_path: Path, analyzer: Analyzer):
+    """Links, insertions, fields' results, content controls and tags are read; deletions,
+    field codes and hidden text are not. Comments still land on exactly the flagged words,
+    beside a colleague's earlier comment, which is kept."""
+    document = docx.Document()
+    told = document.add_paragraph("Ms Clarke told me that Mr Reid punched her in the face.")
+    document.add_comment(told.runs, "Check the date.", author="SW", initials="SW")
+    tricky = parse_xml(
+        f"<w:p {nsdecls('w')}>"
+        '<w:r><w:t xml:space="preserve">Mum </w:t></w:r>'
+        '<w:hyperlink w:anchor="top"><w:r><w:t>allowed Mr Reid</w:t></w:r></w:hyperlink>'
+        '<w:r><w:t xml:space="preserve"> back into the </w:t></w:r>'
+        '<w:del w:id="901" w:author="SW"><w:r><w:delText>old </w:delText></w:r></w:del>'
+        '<w:ins w:id="902" w:author="SW"><w:r><w:t>family</w:t></w:r></w:ins>'
+        '<w:r><w:t xml:space="preserve"> home</w:t></w:r>'
+        "<w:r><w:rPr><w:vanish/></w:rPr><w:t>HIDDEN</w:t></w:r>"
+        '<w:r><w:t>.</w:t><w:tab/><w:t xml:space="preserve">Seen on </w:t></w:r>'
+        '<w:fldSimple w:instr=" DATE "><w:r><w:t>6 April 2026</w:t></w:r></w:fldSimple>'
+        '<w:r><w:br/><w:t xml:space="preserve">Page </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t xml:space="preserve"> signed</w:t></w:r>'
+        "</w:sdtContent></w:sdt>"
+        '<w:smartTag w:uri="urn:x" w:element="place"><w:r>'
+        '<w:t xml:space="preserve"> at Falkirk</w:t></w:r></w:smartTag>'
+        "</w:p>"
+    )
+    document.add_paragraph("")._p.addnext(tricky)
+    linked = document.add_paragraph("Ms Clarke was ")
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {nsdecls("w")} w:anchor="top"><w:r><w:t>punched</w:t></w:r>'
+            "</w:hyperlink>"
+        )
+    )
+    linked.add_run(" on 5 April 2026.")
+    document.add_paragraph(SLAPPED)
+    source = tmp_path / "tricky.docx"
+    document.save(str(source))
+
+    read = read_docx(source)
+    assert read.text.split("\n\n") == [
+        "Ms Clarke told me that Mr Reid punched her in the face.",
+        "",
+        "Mum allowed Mr Reid back into the family home.\tSeen on 6 April 2026\nPage 2 signed"
+        " at Falkirk",
+        "Ms Clarke was punched on 5 April 2026.",
+        SLAPPED,
+    ]
+    findings = analyzer.analyse(read.text)
+    assert {f.text for f in findings} >= {
+        "Mum allowed Mr Reid back into the family home",
+        "Ms Clarke was punched on 5 April 2026",
+        SLAPPED.rstrip("."),
+    }
+    target = tmp_path / "tricky.reviewed.docx"
+    result = write_review(source, target, read, findings, apply=True)
+    assert result.comments == len(findings)
+    assert _comments(target).pop("0") == ("SW", "SW", "Check the date.")
+    _assert_comments_match(target, findings, [f for f in findings if f.text in SLAPPED])
+    # the rewrite across a link stays a comment, and the notice says why, without the words
+    assert result.applied == 1
+    (notice,) = result.notices
+    assert notice.startswith("paragraph 4, column 1: perpetrator-agency/agentless-violence")
+    assert "link" in notice and "Clarke" not in notice
+    accepted = etree.fromstring(_normalised(_zip_read(target, "word/document.xml"), accept=True))
+    paragraphs = [_text_of(p) for p in accepted.iter(qn("w:p"))]
+    assert paragraphs[-1] == "Mr Reid slapped Ms Clarke in the kitchen on 6 April 2026."
+    assert paragraphs[-2] == "Ms Clarke was punched on 5 April 2026."
+
+
+def _zip_read(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+# --- the reviewed copy ----------------------------------------------------------------------
+
+
+def test_review_comments_every_finding_and_changes_nothing_else(tmp_path: Path, analyzer: Analyzer):
+    source = _rich_docx(tmp_path / "report.docx")
+    before = _sha(source)
+    target = tmp_path / "report.reviewed.docx"
+    proc = run_cli("review", str(source), "-o", str(target))
+    assert proc.returncode == 1, proc.stderr
+    assert target.exists() and _sha(source) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+    document = read_docx(source)
+    findings = analyzer.analyse(document.text)
+    body = _body_findings(document, findings)
+    assert len(body) == len(findings) - 1  # the header's one
+    _assert_comments_match(target, body)
+
+    # the notices and the summary name places and rules, never the document's words
+    header = next(f for f in findings if f not in body)
+    place = document.locate(header.start)[0]
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        f"blamecheck: header (section 1), paragraph {place.number}, column 1: {header.rule} "
+        "not commented: Word has no comments in headers and footers",
+        f"blamecheck: {target}: {len(body)} comments; 1 in headers or footers listed above",
+    ]
+    assert not any(f.text in proc.stderr for f in findings)
+
+    # the body reads as before once the comments are taken away, formatting and all
+    assert _normalised(_zip_read(target, "word/document.xml")) == _normalised(
+        _zip_read(source, "word/document.xml")
+    )
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target) as copy:
+        assert set(copy.namelist()) == set(original.namelist()) | {"word/comments.xml"}
+        assert any(name.startswith("word/media/") for name in original.namelist())
+        for name in set(original.namelist()) - REWRITTEN:
+            assert copy.read(name) == original.read(name), name
+        types = copy.read("[Content_Types].xml").decode()
+        assert "wordprocessingml.comments+xml" in types
+    rels_before = _relationships(source)
+    rels_after = _relationships(target)
+    assert rels_before <= rels_after
+    assert [r for r in rels_after - rels_before if r[1].endswith("/comments")]
+
+    _convert_with_libreoffice(target, tmp_path)
+
+
+def _relationships(path: Path) -> set[tuple[str, str, str]]:
+    root = _read_xml(path, "word/_rels/document.xml.rels")
+    return {(r.get("Id"), r.get("Type"), r.get("Target")) for r in root}
+
+
+def test_review_apply_writes_tracked_changes(tmp_path: Path, analyzer: Analyzer):
+    source = _rich_docx(tmp_path / "report.docx")
+    before = _sha(source)
+    target = tmp_path / "applied.docx"
+    proc = run_cli("review", str(source), "-o", str(target), "--apply")
+    assert proc.returncode == 1, proc.stderr
+    assert _sha(source) == before
+
+    document = read_docx(source)
+    findings = analyzer.analyse(document.text)
+    body = _body_findings(document, findings)
+    applied = [
+        f
+        for f in body
+        if f.suggestions
+        and f.suggestions[0].status == "complete"
+        and f.suggestions[0].keeps_facts
+        and not f.quoted
+        and not any(o is not f and o.start < f.end and f.start < o.end for o in findings)
+    ]
+    assert {f.text for f in applied} == {ASSAULT, SLAPPED.rstrip(".")}
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"blamecheck: {target}: {len(body)} comments (2 applied as tracked changes); "
+        "1 in headers or footers listed above"
+    )
+    _assert_comments_match(target, body, applied)
+
+    xml = _zip_read(target, "word/document.xml")
+    root = etree.fromstring(xml)
+    insertions = list(root.iter(qn("w:ins")))
+    deletions = list(root.iter(qn("w:del")))
+    assert len(insertions) == 2 and len(deletions) >= 2
+    for change in insertions + deletions:
+        assert change.get(qn("w:author")) == "blamecheck" and change.get(qn("w:date"))
+    ids = [int(n.get(qn("w:id"))) for n in insertions + deletions]
+    ids += [int(i) for i in _comments(target)]
+    assert len(ids) == len(set(ids))
+    assert not [t for d in deletions for t in d.iter(qn("w:t"))]  # deleted text is w:delText
+    # the flagged words ran over three runs (italic, bold, plain): one w:del holds them all,
+    # and the replacement takes the first run's formatting
+    (assault,) = [d for d in deletions if "assaulted" in "".join(d.itertext())]
+    assert len(assault.findall(qn("w:r"))) == 3
+    inserted = assault.getnext()
+    assert inserted.tag == qn("w:ins")
+    assert inserted.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:i')}") is not None
+
+    # accepting every change gives the text with the replacements and nothing else changed
+    accepted = etree.fromstring(_normalised(xml, accept=True))
+    shown = [_text_of(p) for p in accepted.find(qn("w:body")).iter(qn("w:p"))]
+    expected = document.text
+    for finding in sorted(applied, key=lambda f: f.start, reverse=True):
+        replacement = finding.suggestions[0].replacement
+        expected = expected[: finding.start] + replacement + expected[finding.end :]
+    body_paragraphs = [p for p in document.paragraphs if p.story == "body"]
+    assert "\n\n".join(shown) == expected[: len(expected) - _header_length(document)]
+    assert len(shown) == len(body_paragraphs)
+    assert ASSAULT not in "".join(shown) and "Mr Reid assaulted Ms Clarke" in "".join(shown)
+
+    _convert_with_libreoffice(target, tmp_path)
+
+
+def _header_length(document: DocxText) -> int:
+    """Characters of document.text after the body (separator included)."""
+    first = next(p for p in document.paragraphs if p.story != "body")
+    return len(document.text) - first.start + 2
+
+
+def test_review_without_findings_copies_the_file(tmp_path: Path, analyzer: Analyzer):
+    source = tmp_path / "clean.docx"
+    document = docx.Document()
+    document.add_paragraph("Mr Reid attended the core group meeting on 9 March 2026.")
+    document.save(str(source))
+    read = read_docx(source)
+    assert analyzer.analyse(read.text) == []
+    result = write_review(source, tmp_path / "copy.docx", read, [])
+    assert (tmp_path / "copy.docx").read_bytes() == source.read_bytes()
+    assert (result.comments, result.notices) == (0, [])
+    assert result.summary() == f"{tmp_path / 'copy.docx'}: 0 comments"
+    with pytest.raises(InputError, match="must not overwrite the original"):
+        write_review(source, source, read, [])
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+def _assert_one_line_error(proc: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("blamecheck: error: ")
+    for part in expected:
+        assert part in line
+
+
+def test_review_refuses_a_renamed_text_file(tmp_path: Path):
+    fake = tmp_path / "note.docx"
+    fake.write_text(SAMPLE_TEXT, encoding="utf-8")
+    proc = run_cli("review", str(fake), "-o", str(tmp_path / "out.docx"))
+    _assert_one_line_error(proc, str(fake), "not a Word .docx document")
+    assert "Clarke" not in proc.stderr and not (tmp_path / "out.docx").exists()
+
+
+def test_review_refuses_a_missing_file(tmp_path: Path):
+    proc = run_cli("review", str(tmp_path / "gone.docx"), "-o", str(tmp_path / "out.docx"))
+    _assert_one_line_error(proc, "gone.docx", "no such file")
+
+
+def test_review_refuses_to_overwrite_the_original(tmp_path: Path):
+    source = _plain_docx(tmp_path / "note.docx")
+    before = _sha(source)
+    proc = run_cli("review", str(source), "-o", str(source))
+    _assert_one_line_error(proc, "must not overwrite the original")
+    assert _sha(source) == before
+
+
+def _corrupt_xml(path: Path) -> None:
+    data = _zip_read(_plain_docx(path.with_name("good.docx")), "word/document.xml")
+    with (
+        zipfile.ZipFile(path.with_name("good.docx")) as good,
+        zipfile.ZipFile(path, "w") as bad,
+    ):
+        for info in good.infolist():
+            payload = good.read(info)
+            bad.writestr(
+                info, data[: len(data) // 2] if info.filename.endswith("t.xml") else payload
+            )
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: _write(p, OLE + b"\x00" * 512), "an older .doc file"),
+        (
+            lambda p: _write(p, OLE + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64),
+            "password-protected",
+        ),
+        (lambda p: _write(p, b"PK\x03\x04 not really a zip"), "not a Word .docx document"),
+        (lambda p: _zip_with(p, {"hello.txt": b"hi"}), "not a Word .docx document"),
+        (_corrupt_xml, "XML cannot be read"),
+        (lambda p: p.mkdir(), "is a folder"),
+    ],
+    ids=["doc", "encrypted", "broken-zip", "other-zip", "corrupt-xml", "folder"],
+)
+def test_read_docx_refusals_are_one_line(
+    tmp_path: Path, make: Callable[[Path], object], expected: str
+):
+    path = tmp_path / "in.docx"
+    make(path)
+    with pytest.raises(InputError) as caught:
+        read_docx(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and expected in message and "\n" not in message
+
+
+def test_read_docx_size_limit(tmp_path: Path):
+    path = _plain_docx(tmp_path / "note.docx")
+    with pytest.raises(InputError, match=r"over the 0\.001 MB limit"):
+        read_docx(path, max_mb=0.001)
+
+
+def _zip_with(path: Path, entries: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def test_relocate_keeps_offsets_into_the_text(tmp_path: Path, analyzer: Analyzer):
+    document = read_docx(_plain_docx(tmp_path / "note.docx"))
+    (first, *_) = analyzer.analyse(document.text)
+    (moved,) = document.relocate([first])
+    assert (moved.start, moved.end) == (first.start, first.end)
+    assert moved.line == 8 and moved.column == 117
+    paragraph, offset = document.locate(first.end)
+    assert paragraph.number == 8 and offset == moved.end_column - 1
+
+
+def test_review_refuses_a_document_changed_since_it_was_read(tmp_path: Path, analyzer: Analyzer):
+    source = _plain_docx(tmp_path / "note.docx")
+    read = read_docx(source)
+    findings = analyzer.analyse(read.text)
+    replaced = docx.Document()
+    replaced.add_paragraph("Another report.")
+    replaced.save(str(source))
+    with pytest.raises(InputError, match="changed while it was being reviewed"):
+        write_review(source, tmp_path / "out.docx", read, findings)
+    assert not (tmp_path / "out.docx").exists()
