@@ -10,7 +10,6 @@ the same pipeline alone (their ratio is the rules' overhead), the start-up time 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -23,15 +22,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.reports import corpus_sentences as labelled_sentences  # noqa: E402
 
 
 def corpus_sentences() -> list[str]:
     """Realistic case-note sentences: the labelled corpus, the sample report, rule examples."""
-    sentences: list[str] = []
-    for path in sorted((ROOT / "corpus").glob("*/*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                sentences.append(json.loads(line)["text"])
+    sentences = labelled_sentences()
     sample = ROOT / "corpus" / "samples" / "case-note.txt"
     if sample.exists():
         sentences.extend(

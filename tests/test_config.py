@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from .conftest import invoke
+from .test_patterns import GOOD_RULE
 
 NOTE = (
     "Dean punched Sarah in the kitchen on 3 March.\n\n"
@@ -103,17 +104,7 @@ def test_explicit_config_wins_over_the_nearest(tmp_path: Path):
 
 
 def test_extra_packs_are_read_relative_to_the_configuration(tmp_path: Path):
-    rule = {
-        "id": "victim-blaming/team-zebra",
-        "summary": "A team rule made up for this test.",
-        "message": "A message long enough to pass.",
-        "explanation": "An explanation that is long enough to pass the minimum length check.",
-        "principle": "partner",
-        "sources": [{"seed": "003_35b675b3f07ac556.txt", "passage": "Why did you let him in?"}],
-        "patterns": [{"kind": "tokens", "pattern": [{"LOWER": "zebra"}]}],
-        "alternatives": [{"text": "Write about him."}],
-        "examples": {"positive": ["zebra"], "negative": ["horse"]},
-    }
+    rule = {**GOOD_RULE, "id": "victim-blaming/team-zebra"}
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "team.yaml").write_text(
         yaml.safe_dump({"category": "victim-blaming", "description": "team", "rules": [rule]}),

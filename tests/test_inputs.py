@@ -84,7 +84,9 @@ def test_other_files_in_a_folder_are_skipped_with_one_notice(tmp_path: Path):
     code, out, err = invoke("check", str(tmp_path))
     assert code == 0 and "No findings in 1 file" in out
     (notice,) = err.strip().splitlines()
-    assert notice.startswith("blamecheck: skipped 4 files that are not .txt, .md, .markdown, .docx:")
+    assert notice.startswith(
+        "blamecheck: skipped 4 files that are not .txt, .md, .markdown, .docx:"
+    )
     assert "old.doc" in notice and ".hidden" not in notice
 
 
@@ -93,3 +95,30 @@ def test_fix_refuses_a_word_document_and_points_at_review(tmp_path: Path):
     path.write_bytes(b"PK\x03\x04")
     code, _, err = invoke("fix", str(path))
     assert code == 2 and "blamecheck review" in err and "--apply" in err
+
+
+def test_word_findings_say_which_paragraph_and_where_it_is(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Home visit on 10 March.")
+    document.add_paragraph("Ms Clarke was assaulted on 3 March.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(1, 1).text = "Mother failed to protect the children."
+    document.sections[0].header.paragraphs[0].text = "The children were exposed to domestic abuse."
+    path = tmp_path / "visit.docx"
+    document.save(str(path))
+    code, out, _ = invoke("check", "--format", "json", str(path))
+    found = [
+        (f["rule"], f["line"], f["column"], f["paragraph"])
+        for f in json.loads(out)["files"][0]["findings"]
+    ]
+    assert code == 1
+    assert found == [
+        ("perpetrator-agency/agentless-violence", 2, 1, "body"),
+        ("victim-blaming/failure-to-protect", 6, 1, "table 1, row 2, cell 2"),
+        ("child-impact/exposure-framing", 7, 1, "header (section 1)"),
+    ]
+    _, text, _ = invoke("check", str(path))
+    assert f"{path}:6:1: [table 1, row 2, cell 2] victim-blaming/failure-to-protect" in text
+    assert f"{path}:2:1: perpetrator-agency/agentless-violence" in text

@@ -100,26 +100,35 @@ def read_with_encoding(
     if source.is_stdin:
         data = _read_limited(sys.stdin.buffer, limit, name, max_mb)
     else:
-        try:
-            size = os.path.getsize(source.path)
-            if size > limit:
-                raise InputError(
-                    f"{name}: file is {size / 1048576:.1f} MB, over the {max_mb:g} MB limit; "
-                    "split it or raise the limit with --max-size"
-                )
-            with open(source.path, "rb") as handle:
-                data = _read_limited(handle, limit, name, max_mb)
-        except PermissionError:
-            raise InputError(f"{name}: permission denied") from None
-        except IsADirectoryError:
-            raise InputError(f"{name}: is a folder") from None
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file or folder") from None
-        except OSError as exc:
-            raise InputError(
-                f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})"
-            ) from None
+        data = read_bytes(source.path, max_mb)
     return decode_with_encoding(data, name, encoding)
+
+
+def read_bytes(path: str, max_mb: float | None) -> bytes:
+    """A file's bytes, refusing with one line a missing, unreadable or oversized file
+    (``max_mb`` None: no limit, for a file already read once within it)."""
+    limit = int(max_mb * 1024 * 1024) if max_mb is not None else -1
+    try:
+        size = os.path.getsize(path)
+        if max_mb is not None and size > limit:
+            raise InputError(
+                f"{path}: file is {size / 1048576:.1f} MB, over the {max_mb:g} MB limit; "
+                "split it or raise the limit with --max-size"
+            )
+        with open(path, "rb") as handle:
+            if max_mb is None:
+                return handle.read()
+            return _read_limited(handle, limit, path, max_mb)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot read ({exc.strerror or exc.__class__.__name__})"
+        ) from None
 
 
 def _read_limited(handle: BinaryIO, limit: int, name: str, max_mb: float) -> bytes:

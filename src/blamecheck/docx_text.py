@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .documents import read_bytes
 from .errors import InputError
 from .findings import Finding
 
@@ -141,6 +142,7 @@ class DocxText:
                 "column": column + 1,
                 "end_line": last.number,
                 "end_column": end_column + 1,
+                "paragraph": first.where,
             }
             out.append(finding.model_copy(update=update))
         return out
@@ -197,7 +199,9 @@ def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, Wor
     from docx.opc.exceptions import PackageNotFoundError
 
     name = str(path)
-    data = _read_bytes(name, max_mb)
+    if Path(name).is_dir():
+        raise InputError(f"{name}: is a folder")
+    data = read_bytes(name, max_mb)
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
             raise InputError(
@@ -237,28 +241,6 @@ def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, Wor
             "save it as a Word Document (.docx)"
         )
     return data, document
-
-
-def _read_bytes(name: str, max_mb: float | None) -> bytes:
-    try:
-        if Path(name).is_dir():
-            raise InputError(f"{name}: is a folder")
-        size = os.path.getsize(name)
-        if max_mb is not None and size > max_mb * 1048576:
-            raise InputError(
-                f"{name}: file is {size / 1048576:.1f} MB, over the {max_mb:g} MB limit; "
-                "raise the limit with --max-size"
-            )
-        with open(name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file or folder") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(
-            f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})"
-        ) from None
 
 
 def walk(document: WordDocument) -> Iterator[Located]:

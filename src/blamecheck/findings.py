@@ -83,6 +83,11 @@ class Finding(BaseModel):
         default=False,
         description="inside quotation marks: someone's own words, kept as evidence, not rewritten",
     )
+    paragraph: str | None = Field(
+        default=None,
+        description="Word documents only: where the paragraph is ('body', 'table 1, row 2, "
+        "cell 3', 'header (section 1)'); line is then the paragraph's number",
+    )
     missing: list[str] | None = Field(
         default=None,
         description="child-impact only: which of behaviour, child and effect the sentence "

@@ -15,10 +15,12 @@ FORMAT_VERSION = "1"
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    """The finding as INTERFACE.md shows it; "missing" only where a rule measures it."""
+    """The finding as INTERFACE.md shows it; "missing" only where a rule measures it and
+    "paragraph" only for Word documents."""
     data = finding.model_dump(mode="json")
-    if data.get("missing") is None:
-        data.pop("missing", None)
+    for optional in ("missing", "paragraph"):
+        if data.get(optional) is None:
+            data.pop(optional, None)
     return data
 
 

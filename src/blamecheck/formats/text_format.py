@@ -63,12 +63,15 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
     return snippet, start - left, min(end - left, len(snippet))
 
 
+def location(path: str, finding: Finding, style: Style) -> str:
+    """`path:line:col:`, and for a Word paragraph outside the body where it is."""
+    where = f" [{finding.paragraph}]" if finding.paragraph not in (None, "body") else ""
+    return style.bold(f"{path}:{finding.line}:{finding.column}:") + where
+
+
 def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
     colour = style.red if finding.severity.value == "error" else style.yellow
-    head = (
-        f"{style.bold(f'{path}:{finding.line}:{finding.column}:')} "
-        f"{colour(finding.rule)} {finding.message}"
-    )
+    head = f"{location(path, finding, style)} {colour(finding.rule)} {finding.message}"
     sentence, s0, s1 = sentence_around(text, finding.start, finding.end)
     caret = " " * s0 + "^" * max(1, s1 - s0)
     lines = [head, f"    {sentence}", f"    {style.red(caret)}"]
@@ -93,8 +96,7 @@ def render(
         for finding in report.findings:
             if redacted:  # positions, rule and message: no sentence, no rewrite
                 blocks.append(
-                    f"{style.bold(f'{report.path}:{finding.line}:{finding.column}:')} "
-                    f"{finding.rule} {finding.message}"
+                    f"{location(report.path, finding, style)} {finding.rule} {finding.message}"
                 )
             else:
                 blocks.append(render_finding(report.path, report.text, finding, style))
