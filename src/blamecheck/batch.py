@@ -74,6 +74,13 @@ def _baseline(path: Path) -> Baseline:
     return Baseline.load(path)
 
 
+def forget() -> None:
+    """Read configuration and baseline files afresh (a new run, or a file that changed)."""
+    configuration.forget()
+    _explicit_config.cache_clear()
+    _baseline.cache_clear()
+
+
 def filters_for(conf: configuration.Config, options: Options) -> Filters:
     chosen = options.baseline_path or conf.baseline
     baseline = _baseline(chosen) if chosen is not None and options.use_baseline else None
@@ -93,18 +100,17 @@ def check_configuration(conf: configuration.Config, options: Options) -> None:
 
 def run(sources: list[Source], options: Options, jobs: int = 1) -> Iterator[Result]:
     """Every source's result, in order."""
-    if jobs <= 1 or len(sources) < 2:
+    if jobs <= 1 or len(sources) < 2 or any(s.is_stdin for s in sources):
+        # standard input can only be read here; with it, everything stays in order here
         yield from _run_here(sources, options)
         return
-    local = [s for s in sources if s.is_stdin]
-    files = [s for s in sources if not s.is_stdin]
+    files = sources
     chunks = [files[i : i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
     get_analyzer(options.packs)  # loaded once here: forked workers share it
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(min(jobs, len(chunks)), initializer=_quiet_worker) as pool:
         for results in pool.imap(_run_chunk, ((chunk, options) for chunk in chunks)):
             yield from results
-    yield from _run_here(local, options)
 
 
 def _quiet_worker() -> None:

@@ -211,7 +211,7 @@ def check(
     from .baseline import BaselineWriter
     from .formats import FileReport, github_format, json_format, text_format
 
-    configuration.forget()
+    batch.forget()
     if config_file is not None:
         configuration.load(config_file)  # a broken --config stops before anything else
     options = batch.Options(
@@ -341,11 +341,10 @@ def fix(
     quotation marks are never rewritten. Exits 1 when findings or unfilled placeholders remain.
     """
     from . import batch, documents, linting
-    from . import config as configuration
     from .api import get_analyzer
     from .fixer import fix_text, unified_diff
 
-    configuration.forget()
+    batch.forget()
     from .formats import FileReport, text_format
 
     skipped: list[str] = []
@@ -660,10 +659,9 @@ def review(
     The original is never modified. Exits 1 when something was found.
     """
     from . import batch, documents, docx_review, linting
-    from . import config as configuration
     from .api import get_analyzer
 
-    configuration.forget()
+    batch.forget()
     if output.resolve() == path.resolve():
         raise InputError(f"{output}: the reviewed copy must not overwrite the original")
     if output.suffix.lower() != ".docx":

@@ -7,6 +7,7 @@ in one is silenced in all.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,7 @@ from .formats import FileReport
 if TYPE_CHECKING:
     from .api import Analyzer
     from .docx_text import DocxText
+    from .markdown_text import Prose
     from .roles import Role
 
 
@@ -79,25 +81,20 @@ def analyse(
     Markdown is analysed as the prose it renders (no code, front matter or link targets) and
     mapped back to the file. All documents stream through one nlp.pipe.
     """
-    order: list[tuple[Document, object]] = []
+    from .markdown_text import prose as markdown_prose
+
+    order: deque[tuple[Document, Prose | None]] = deque()
 
     def prose() -> Iterator[tuple[str, dict[str, Role] | None]]:
         for document, names in items:
-            view: object = None
-            text = document.text
-            if document.kind == Kind.MARKDOWN:
-                from .markdown_text import prose as markdown_prose
-
-                view = markdown_prose(document.text)
-                text = view.text  # type: ignore[attr-defined]
+            view = markdown_prose(document.text) if document.kind == Kind.MARKDOWN else None
             order.append((document, view))
-            yield text, names
+            yield (view.text if view is not None else document.text), names
 
-    for index, findings in enumerate(analyzer.analyse_stream(prose())):
-        document, view = order[index]
-        order[index] = (document, None)  # keep memory flat over a long batch
+    for findings in analyzer.analyse_stream(prose()):
+        document, view = order.popleft()  # memory stays flat over a long batch
         if view is not None:
-            findings = view.relocate(findings, document.text)  # type: ignore[attr-defined]
+            findings = view.relocate(findings, document.text)
         yield document, findings
 
 

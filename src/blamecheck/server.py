@@ -397,8 +397,8 @@ def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams)
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if uri.endswith(("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT)):
-        configuration.forget()  # the team's settings changed: every open document again
+    if uri.endswith(("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT, ".json")):
+        batch.forget()  # the team's settings changed: every open document again
         ls.config_errors.clear()
         for other in list(ls.open):
             ls.schedule(other, 0)
