@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -262,7 +263,8 @@ def _body_findings(document: DocxText, findings: list[Finding]) -> list[Finding]
 
 
 def _convert_with_libreoffice(docx_path: Path, tmp_path: Path) -> Path:
-    """LibreOffice opens the copy and renders it to PDF (a fresh profile: no shared state)."""
+    """LibreOffice opens the copy and renders it to PDF (a fresh profile: no shared state),
+    with the comments it read exported as PDF annotations."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed; cannot check the copy renders")
@@ -275,7 +277,7 @@ def _convert_with_libreoffice(docx_path: Path, tmp_path: Path) -> Path:
             f"-env:UserInstallation={profile}",
             "--headless",
             "--convert-to",
-            "pdf",
+            'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}',
             "--outdir",
             str(out_dir),
             str(docx_path),
@@ -491,7 +493,16 @@ def test_review_comments_every_finding_and_changes_nothing_else(tmp_path: Path, 
     assert rels_before <= rels_after
     assert [r for r in rels_after - rels_before if r[1].endswith("/comments")]
 
-    _convert_with_libreoffice(target, tmp_path)
+    pdf = _convert_with_libreoffice(target, tmp_path)
+    assert _annotation_authors(pdf) == ["blamecheck"] * len(body)  # LibreOffice read them all
+
+
+def _annotation_authors(pdf: Path) -> list[str]:
+    """Authors of the PDF's comment annotations (LibreOffice writes /T as UTF-16 hex)."""
+    authors = []
+    for raw in re.findall(rb"/T\s*<FEFF([0-9A-Fa-f]+)>", pdf.read_bytes()):
+        authors.append(bytes.fromhex(raw.decode()).decode("utf-16-be").split(",")[0])
+    return authors
 
 
 def _relationships(path: Path) -> set[tuple[str, str, str]]:
