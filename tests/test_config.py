@@ -134,6 +134,7 @@ def test_file_types_choose_what_a_folder_is_searched_for(tmp_path: Path):
         ('colour = "red"\n', r"blamecheck.toml: colour: unknown setting"),
         ('select = ["victim-blaming/nope"]\n', r"select: unknown rule or category"),
         ('file-types = ["pdf"]\n', r"file-types: 'pdf' is not one of txt, md, markdown, docx"),
+        ("file-types = []\n", r"file-types: List should have at least 1 item"),
         ('[people]\nfather = ["Tom"]\n', r"people.father: unknown setting"),
         ('packs = ["missing.yaml"]\n', r"missing.yaml"),
     ],

@@ -55,7 +55,7 @@ def test_stdin_filename_picks_the_format_and_the_configuration(tmp_path: Path):
     )
     payload = json.loads(out)
     (finding,) = payload["files"][0]["findings"]
-    assert code == 1 and payload["files"][0]["path"] == "-"
+    assert code == 1 and payload["files"][0]["path"] == name  # reported by the name given
     assert finding["rule"] == "perpetrator-agency/agentless-violence"
     assert finding["severity"] == "error"
 
@@ -81,6 +81,7 @@ def test_other_files_in_a_folder_are_skipped_with_one_notice(tmp_path: Path):
     for name in ("scan.pdf", "photo.jpg", "rota.xlsx", "old.doc"):
         (tmp_path / name).write_bytes(b"\x00\x01")
     (tmp_path / ".hidden.pdf").write_bytes(b"\x00")
+    (tmp_path / "blamecheck.toml").write_text("", encoding="utf-8")  # settings: no notice
     code, out, err = invoke("check", str(tmp_path))
     assert code == 0 and "No findings in 1 file" in out
     (notice,) = err.strip().splitlines()
@@ -122,3 +123,56 @@ def test_word_findings_say_which_paragraph_and_where_it_is(tmp_path: Path):
     _, text, _ = invoke("check", str(path))
     assert f"{path}:6:1: [table 1, row 2, cell 2] victim-blaming/failure-to-protect" in text
     assert f"{path}:2:1: perpetrator-agency/agentless-violence" in text
+
+
+def test_fix_on_markdown_puts_code_back_and_never_drops_a_link_target(tmp_path: Path):
+    path = tmp_path / "visit.md"
+    path.write_text(
+        "Mr Reid punched Ms Clarke. Ms Clarke was assaulted at `Flat 2` on 3 March.\n\n"
+        "Ms Clarke was [assaulted](https://police.example/ref-123) on 4 March.\n",
+        encoding="utf-8",
+    )
+    _, out, _ = invoke("check", "--format", "json", str(path))
+    code_finding, link_finding = json.loads(out)["files"][0]["findings"]
+    top = code_finding["suggestions"][0]
+    assert top["replacement"] == "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March"
+    assert top["keeps_facts"] is True
+    assert all(not s["keeps_facts"] for s in link_finding["suggestions"])
+    invoke("fix", "--write", str(path))
+    fixed = path.read_text(encoding="utf-8")
+    assert "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March." in fixed
+    assert "[assaulted](https://police.example/ref-123) on 4 March." in fixed  # left alone
+
+
+def test_a_report_is_never_written_over_a_checked_file(tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_text("She was pushed.\n", encoding="utf-8")
+    for option in ("--output", "--write-baseline"):
+        code, _, err = invoke("check", option, str(note), str(tmp_path))
+        assert code == 2 and "is one of the files being checked" in err
+        assert note.read_text(encoding="utf-8") == "She was pushed.\n"
+    code, _, err = invoke(
+        "check", "--write-baseline", str(tmp_path / "b.json"), "-o", str(tmp_path / "r.txt"), "-"
+    )
+    assert code == 2 and "--write-baseline writes only the baseline" in err
+
+
+def test_a_non_text_codec_is_a_one_line_error(tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_text("She was pushed.\n", encoding="utf-8")
+    code, _, err = invoke("check", "--encoding", "rot13", str(note))
+    assert code == 2 and "'rot13' given with --encoding is not a text encoding" in err
+
+
+def test_an_inline_comment_naming_no_rule_is_pointed_out():
+    text = (
+        "Intro.\n<!-- blamecheck-disable-next-line nope/nothing, victim-blaming -->\n"
+        "She was pushed.\n"
+    )
+    code, _, err = invoke("check", "--stdin-filename", "notes.md", "-", stdin=text)
+    assert code == 1
+    assert (
+        "blamecheck: notes.md:2:1: blamecheck comment names no rule or category 'nope/nothing'"
+        in err
+    )
+    assert "victim-blaming'" not in err

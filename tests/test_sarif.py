@@ -301,3 +301,20 @@ def test_findings_from_a_rule_outside_the_packs_still_render(validator, analyzer
     run = valid_log(validator, render([FileReport("a.txt", text, [stray])], analyzer.packs))
     (result,) = run["runs"][0]["results"]
     assert result["ruleId"] == "victim-blaming/not-loaded" and "ruleIndex" not in result
+
+
+def test_a_word_document_is_located_by_paragraph_without_text_fixes(validator, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Home visit on 10 March.")
+    document.add_paragraph("Mr Reid punched Ms Clarke. Ms Clarke was assaulted on 3 March.")
+    path = tmp_path / "visit.docx"
+    document.save(str(path))
+    code, out, _ = invoke("check", "--format", "sarif", str(path))
+    (result,) = valid_log(validator, out)["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert code == 1 and result["ruleId"] == "perpetrator-agency/agentless-violence"
+    assert (region["startLine"], region["startColumn"]) == (2, 28)  # paragraph 2
+    assert "charOffset" not in region and "fixes" not in result
+    assert result["properties"]["paragraph"] == "body"

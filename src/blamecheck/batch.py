@@ -159,6 +159,8 @@ def _documents(
             message = f"skipped {exc}" if skipped else str(exc)
             problems.append(Problem(source.path, message, not skipped, not source.from_folder))
             continue
+        if source.is_stdin and options.stdin_name:
+            document.path = options.stdin_name  # reported, and matched in a baseline, by it
         filters.append(filters_for(conf, options))
         yield document, conf.known_names()
 

@@ -242,10 +242,12 @@ def check(
         batch.check_configuration(conf, options)
     analyzer = get_analyzer(batch.packs_for(folder_config, options))
     _silenced(analyzer, ignore)
-    if output is not None:
-        documents.check_writable(output)
-    if write_baseline is not None:
-        documents.check_writable(write_baseline)
+    if write_baseline is not None and output is not None:
+        raise InputError("--write-baseline writes only the baseline; leave out --output")
+    for target in (output, write_baseline):
+        if target is not None:
+            documents.check_writable(target)
+            documents.check_not_input(target, sources)
     recorder = BaselineWriter(write_baseline) if write_baseline is not None else None
     reports: list[FileReport] = []
     ignored = baselined = 0
@@ -261,6 +263,9 @@ def check(
                 _notice(result.message if not result.failed else f"error: {result.message}")
                 failed = failed or result.failed
                 continue
+            for line in result.notices:
+                bar.close()
+                _notice(line)
             ignored += result.ignored
             baselined += result.baselined
             if recorder is not None:

@@ -71,7 +71,7 @@ class Settings(BaseModel):
     ignore: list[str] = []
     severity: dict[str, Literal["error", "warning", "info"]] = {}
     packs: list[str] = []
-    file_types: list[str] = Field(default=list(FILE_TYPES), alias="file-types")
+    file_types: list[str] = Field(default=list(FILE_TYPES), alias="file-types", min_length=1)
     baseline: str | None = None
     people: People = People()
 

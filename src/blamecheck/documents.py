@@ -22,6 +22,7 @@ CHECKED_SUFFIXES = (*SUPPORTED_SUFFIXES, ".docx")  # what `check` reads by defau
 DEFAULT_MAX_MB = 10.0
 STDIN = "-"
 _SNIFF_BYTES = 8192
+_SETTINGS_FILES = {"blamecheck.toml", "pyproject.toml"}  # not documents, not worth a notice
 _SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
 
@@ -74,7 +75,7 @@ def _walk(folder: Path, suffixes: tuple[str, ...], skipped: list[str] | None) ->
                 continue
             if name.lower().endswith(suffixes):
                 yield Source(str(Path(root) / name), from_folder=True)
-            elif skipped is not None:
+            elif skipped is not None and name not in _SETTINGS_FILES:
                 skipped.append(str(Path(root) / name))
 
 
@@ -166,6 +167,8 @@ def decode_with_encoding(data: bytes, name: str, encoding: str | None = None) ->
             raise BinaryFileError(f"{name}: binary file, not text")
     try:
         return data.decode(encoding or "utf-8"), encoding or "utf-8"
+    except LookupError:  # a codec that exists but is not a text encoding (rot13, base64)
+        raise InputError(f"'{encoding}' given with --encoding is not a text encoding") from None
     except UnicodeDecodeError as exc:
         used = encoding or "utf-8"
         hint = "" if encoding else "; save it as UTF-8 or pass --encoding (for example cp1252)"
@@ -206,6 +209,16 @@ def write_atomically(path: str, text: str, encoding: str, new: bool = False) -> 
         raise InputError(
             f"{path}: cannot write ({exc.strerror or exc.__class__.__name__})"
         ) from None
+
+
+def check_not_input(path: Path, sources: list[Source]) -> None:
+    """Refuse to write a report over one of the documents being checked."""
+    target = Path(os.path.realpath(path))
+    for source in sources:
+        if not source.is_stdin and Path(os.path.realpath(source.path)) == target:
+            raise InputError(
+                f"{path}: is one of the files being checked; write the report somewhere else"
+            )
 
 
 def check_writable(path: Path) -> None:

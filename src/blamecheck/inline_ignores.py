@@ -62,6 +62,19 @@ def regions(text: str) -> list[Region]:
     return out
 
 
+def unknown_names(text: str, known: set[str]) -> list[tuple[int, str]]:
+    """Rule names in the comments that no rule or category has (a typo silences nothing),
+    with the offset of the comment naming them."""
+    if "blamecheck-" not in text:
+        return []
+    return [
+        (match.start(), name)
+        for match in _COMMENT.finditer(text)
+        for name in sorted(_names(match.group(2)))
+        if name != ALL and name not in known
+    ]
+
+
 def split(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     """The findings to report, and those an inline comment silences."""
     found = regions(text) if "blamecheck-" in text else []

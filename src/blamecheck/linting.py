@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import documents, inline_ignores, placeholders
+from .api import LineIndex
 from .baseline import Baseline
 from .config import Config
 from .findings import Finding, redacted
@@ -117,6 +118,7 @@ class Outcome:
     baselined: int = 0
     recorded: list[Finding] = field(default_factory=list)  # for --write-baseline
     kind: Kind = Kind.TEXT
+    notices: list[str] = field(default_factory=list)  # about the file, never its words
 
 
 def visible(text: str, kind: Kind, findings: list[Finding], filters: Filters) -> list[Finding]:
@@ -149,7 +151,17 @@ def finish(
     if filters.redact:
         kept = [redacted(f) for f in kept]
     report = FileReport(document.path, document.text, kept, gaps)
-    return Outcome(report, ignored, baselined, recorded, document.kind)
+    notices = []
+    if document.kind != Kind.DOCX:
+        known = set(analyzer.packs.by_id) | {r.category.value for r in analyzer.packs.rules}
+        lines = LineIndex(document.text)
+        for offset, name in inline_ignores.unknown_names(document.text, known):
+            line, column = lines.position(offset)
+            notices.append(
+                f"{document.path}:{line}:{column}: blamecheck comment names no rule or "
+                f"category '{name}'; it silences nothing (see `blamecheck rules`)"
+            )
+    return Outcome(report, ignored, baselined, recorded, document.kind, notices)
 
 
 def reporter(analyzer: Analyzer, kind: Kind, filters: Filters) -> Callable[[str], list[Finding]]:

@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .findings import Finding
+from .findings import Finding, Suggestion
 
 CODE_WORD = "something"
 
@@ -114,6 +114,7 @@ class Prose:
     _copied: tuple[bool, ...] = field(repr=False, compare=False)
     _mark_starts: tuple[int, ...] = field(repr=False, compare=False)
     _marks: tuple[tuple[int, int, int, int], ...] = field(repr=False, compare=False)
+    _source_text: str = field(default="", repr=False, compare=False)
 
     def to_original(self, offset: int, *, end: bool = False) -> int:
         """The original offset of prose offset ``offset``, for 0 <= offset <= len(text).
@@ -192,11 +193,54 @@ class Prose:
                         "end_line": end_line,
                         "end_column": end_column,
                         "text": original[start:end],
+                        "suggestions": self._faithful(finding, original[start:end]),
                     }
                 )
             )
         moved.sort(key=Finding.sort_key)
         return moved
+
+    def _code_spans(self, start: int, end: int) -> list[str]:
+        """The original code spans (backticks and all) that CODE_WORD stands for in
+        prose[start:end], in order."""
+        found: list[str] = []
+        i = max(0, bisect_right(self._starts, start) - 1)
+        while i < len(self._starts) and self._starts[i] < end:
+            if not self._copied[i] and self._starts[i] >= start:
+                found.append(self._source_text[self._src_starts[i] : self._src_ends[i]])
+            i += 1
+        return [code for code in found if code.lstrip().startswith(("`", "<code", "<CODE"))]
+
+    def _faithful(self, finding: Finding, flagged: str) -> list[Suggestion]:
+        """The suggestions, true to the file: each CODE_WORD a code span stood for is put
+        back as the code span, and a suggestion that would still drop something of the flagged
+        markup (a link's target, inline HTML, code it cannot place) is marked as not keeping
+        the facts, so that `fix` never applies it. Emphasis markers alone may go."""
+        codes = self._code_spans(finding.start, finding.end)
+        prose_words = _essence(self.text[finding.start : finding.end])
+        kept = _essence(flagged)
+        out: list[Suggestion] = []
+        for suggestion in finding.suggestions:
+            replacement = suggestion.replacement
+            if codes and replacement.count(CODE_WORD) == len(codes):
+                for code in codes:
+                    replacement = replacement.replace(CODE_WORD, code, 1)
+                words = prose_words
+                for code in codes:
+                    words = words.replace(_essence(CODE_WORD), _essence(code), 1)
+            else:
+                words = prose_words
+            faithful = words == kept
+            update: dict[str, object] = {"replacement": replacement}
+            if not faithful:
+                update["keeps_facts"] = False
+            out.append(suggestion.model_copy(update=update))
+        return out
+
+
+def _essence(text: str) -> str:
+    """Text without emphasis markers and white space: what a rewrite must carry over."""
+    return re.sub(r"[\s*_~]+", "", text)
 
 
 def prose(text: str) -> Prose:
@@ -254,6 +298,7 @@ class _Out:
             _copied=tuple(self.copied),
             _mark_starts=tuple(m[0] for m in marks),
             _marks=tuple(marks),
+            _source_text=self.source,
         )
 
 

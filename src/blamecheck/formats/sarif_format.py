@@ -116,6 +116,24 @@ def _region(text: str, lines: LineIndex, start: int, end: int, snippet: bool) ->
     return region
 
 
+def _finding_region(text: str, finding: Finding, snippet: bool) -> dict[str, Any]:
+    """A finding's region from its own positions: in a Word document the line is the
+    paragraph's number, and there are no character offsets (they would point into the
+    text blamecheck read, not into the file)."""
+    region: dict[str, Any] = {
+        "startLine": finding.line,
+        "startColumn": finding.column,
+        "endLine": finding.end_line,
+        "endColumn": finding.end_column,
+    }
+    if finding.paragraph is None:
+        region["charOffset"] = finding.start
+        region["charLength"] = finding.end - finding.start
+    if snippet:
+        region["snippet"] = {"text": text[finding.start : finding.end]}
+    return region
+
+
 def fixable(finding: Finding) -> list[Suggestion]:
     """The alternatives a fix may offer, as `blamecheck fix` would apply them: never inside
     quotation marks (kept as evidence), never one that loses a fact, only complete ones."""
@@ -167,7 +185,7 @@ def _results(
     fingerprint = _Fingerprints(report.text)
     results: list[dict[str, Any]] = []
     for finding in report.findings:
-        region = _region(report.text, lines, finding.start, finding.end, not redacted)
+        region = _finding_region(report.text, finding, not redacted)
         result: dict[str, Any] = {"ruleId": finding.rule}
         if finding.rule in rule_index:
             result["ruleIndex"] = rule_index[finding.rule]
@@ -181,12 +199,14 @@ def _results(
                 "partialFingerprints": fingerprint(finding.rule, finding.start, finding.end),
             }
         )
-        if not redacted:
-            bare = _region(report.text, lines, finding.start, finding.end, snippet=False)
+        if not redacted and finding.paragraph is None:  # a Word file is not edited as text
+            bare = _finding_region(report.text, finding, snippet=False)
             fixes = [_fix(location, bare, s) for s in fixable(finding)]
             if fixes:
                 result["fixes"] = fixes
         properties: dict[str, Any] = {"category": finding.category.value}
+        if finding.paragraph is not None:
+            properties["paragraph"] = finding.paragraph
         if finding.quoted:
             properties["quoted"] = True  # someone's own words: reported, never rewritten
         result["properties"] = properties
