@@ -23,6 +23,7 @@ from .roles import Role, RoleResolver
 # spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
 # or sentence boundaries so that memory stays flat on very large inputs.
 MAX_BLOCK_CHARS = 20_000
+BATCH_CHARS = 40_000  # characters parsed at once: bounds the parser's memory
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 _SOFT_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n")
 
@@ -159,10 +160,25 @@ class Analyzer:
                 del docs[: len(blocks)]
                 yield self._analyse_docs(text, blocks, mine, names)
 
-        for doc in self.nlp.pipe(paragraphs(), batch_size=batch_size):
+        for doc in self._parse(paragraphs(), batch_size):
             docs.append(doc)
             yield from ready()
         yield from ready()
+
+    def _parse(self, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+        """nlp.pipe in batches of at most ``batch_size`` paragraphs and BATCH_CHARS characters:
+        the parser's memory follows the characters of a batch, so a report of very long
+        paragraphs must not go through in one batch of dozens of them."""
+        group: list[str] = []
+        size = 0
+        for text in texts:
+            group.append(text)
+            size += len(text)
+            if len(group) >= batch_size or size >= BATCH_CHARS:
+                yield from self.nlp.pipe(group, batch_size=len(group))
+                group, size = [], 0
+        if group:
+            yield from self.nlp.pipe(group, batch_size=len(group))
 
     def _analyse_docs(
         self,
