@@ -176,3 +176,24 @@ def test_an_inline_comment_naming_no_rule_is_pointed_out():
         in err
     )
     assert "victim-blaming'" not in err
+
+
+def test_invisible_characters_do_not_hide_a_finding():
+    text = "She was pu\u00adshed.\n\nMs Clarke was assa\u200bulted on 3 March.\n"
+    code, out, _ = invoke("check", "--format", "json", "-", stdin=text)
+    findings = json.loads(out)["files"][0]["findings"]
+    assert code == 1
+    assert [(f["text"], f["line"]) for f in findings] == [
+        ("She was pu\u00adshed", 1),
+        ("Ms Clarke was assa\u200bulted on 3 March", 3),
+    ]
+    top = findings[1]["suggestions"][0]
+    assert top["replacement"] == "[who did this] assaulted Ms Clarke on 3 March"
+    assert top["keeps_facts"] is True
+
+
+def test_an_unclosed_html_comment_in_markdown_is_pointed_out():
+    text = "Intro.\n\n<!-- a note to self\n\nShe was pushed.\n"
+    code, _, err = invoke("check", "--stdin-filename", "n.md", "-", stdin=text)
+    assert code == 0
+    assert "n.md:3:1: an HTML comment opened here is never closed" in err

@@ -79,16 +79,22 @@ def analyse(
 ) -> Iterator[tuple[Document, list[Finding]]]:
     """Findings for each document, in order, offsets into ``document.text``.
 
-    Markdown is analysed as the prose it renders (no code, front matter or link targets) and
-    mapped back to the file. All documents stream through one nlp.pipe.
+    Markdown is analysed as the prose it renders (no code, front matter or link targets), and
+    any text without its invisible characters (soft hyphens, zero-width spaces), then mapped
+    back to the file. All documents stream through one nlp.pipe.
     """
+    from .markdown_text import plain
     from .markdown_text import prose as markdown_prose
 
     order: deque[tuple[Document, Prose | None]] = deque()
 
     def prose() -> Iterator[tuple[str, dict[str, Role] | None]]:
         for document, names in items:
-            view = markdown_prose(document.text) if document.kind == Kind.MARKDOWN else None
+            view = (
+                markdown_prose(document.text)
+                if document.kind == Kind.MARKDOWN
+                else plain(document.text)
+            )
             order.append((document, view))
             yield (view.text if view is not None else document.text), names
 
@@ -152,6 +158,14 @@ def finish(
         kept = [redacted(f) for f in kept]
     report = FileReport(document.path, document.text, kept, gaps)
     notices = []
+    if document.kind == Kind.MARKDOWN:
+        opened = document.text.rfind("<!--")
+        if opened >= 0 and document.text.find("-->", opened + 4) < 0:
+            line, column = LineIndex(document.text).position(opened)
+            notices.append(
+                f"{document.path}:{line}:{column}: an HTML comment opened here is never "
+                "closed; nothing after it is checked"
+            )
     if document.kind != Kind.DOCX:
         known = set(analyzer.packs.by_id) | {r.category.value for r in analyzer.packs.rules}
         lines = LineIndex(document.text)

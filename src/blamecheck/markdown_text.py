@@ -239,8 +239,24 @@ class Prose:
 
 
 def _essence(text: str) -> str:
-    """Text without emphasis markers and white space: what a rewrite must carry over."""
-    return re.sub(r"[\s*_~]+", "", text)
+    """Text without emphasis markers, invisible characters and white space: what a rewrite
+    must carry over."""
+    return _INVISIBLE.sub("", re.sub(r"[\s*_~]+", "", text))
+
+
+# soft hyphen, zero-width space and joiners, word joiner, byte-order mark: pasted from Word or
+# PDF, invisible on screen, and enough to hide a word from the rules
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def plain(text: str) -> Prose | None:
+    """Plain text as the analyser should read it, when it holds invisible characters (None
+    when it holds none: it is read as it is)."""
+    if not _INVISIBLE.search(text):
+        return None
+    out = _Out(text)
+    out.copy(0, len(text))
+    return out.build()
 
 
 def prose(text: str) -> Prose:
@@ -263,6 +279,11 @@ class _Out:
 
     def copy(self, start: int, end: int) -> None:
         if start >= end:
+            return
+        hidden = _INVISIBLE.search(self.source, start, end)
+        if hidden is not None:  # copied around: the analyser reads "pushed", not "pu-shed"
+            self.copy(start, hidden.start())
+            self.copy(hidden.end(), end)
             return
         if self.copied and self.copied[-1] and self.src_ends[-1] == start:
             self.src_ends[-1] = end

@@ -188,13 +188,10 @@ class BlamecheckServer(LanguageServer):
             analyzer, filters = self.context(uri)
             state.filters = filters
             kind = linting.Kind.MARKDOWN if state.language == "markdown" else linting.Kind.TEXT
-            view = None
-            analysed = text
-            if kind == linting.Kind.MARKDOWN:
-                from .markdown_text import prose
+            from .markdown_text import plain, prose
 
-                view = prose(text)
-                analysed = view.text
+            view = prose(text) if kind == linting.Kind.MARKDOWN else plain(text)
+            analysed = view.text if view is not None else text
             names = filters.config.known_names()
             if self.small_edit(analysed, state.cache):
                 # a paragraph or two to parse: quicker here than handed to the worker thread
