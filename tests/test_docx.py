@@ -33,7 +33,7 @@ from blamecheck.docx_text import DocxText, read_docx
 from blamecheck.errors import InputError
 from blamecheck.findings import Finding
 
-from .conftest import SAMPLE, run_cli
+from .conftest import SAMPLE, invoke, run_cli
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
@@ -703,3 +703,237 @@ def test_review_refuses_a_document_changed_since_it_was_read(tmp_path: Path, ana
     with pytest.raises(InputError, match="changed while it was being reviewed"):
         write_review(source, tmp_path / "out.docx", read, findings)
     assert not (tmp_path / "out.docx").exists()
+
+
+# --- damaged documents --------------------------------------------------------------------------
+
+_RELS = "word/_rels/document.xml.rels"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _altered(path: Path, changes: dict[str, bytes | None]) -> Path:
+    """A one-paragraph report with a header, its entries replaced, added or (None) dropped."""
+    good = path.with_name("base.docx")
+    document = docx.Document()
+    document.add_paragraph(SLAPPED)
+    document.sections[0].header.paragraphs[0].text = HEADER_LINE
+    document.save(str(good))
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as damaged:
+        for info in source.infolist():
+            if info.filename not in changes:
+                damaged.writestr(info, source.read(info))
+        for name, payload in changes.items():
+            if payload is not None:
+                damaged.writestr(name, payload)
+    return path
+
+
+def _with_relationship(
+    path: Path, kind: str, target: str, extra: dict[str, bytes | None] | None = None
+) -> Path:
+    """The report with its header relationship pointed at ``target`` (kind "header"), or a
+    new relationship of that kind added."""
+    base = _altered(path.with_name("plain.docx"), {})
+    rels = _read_xml(base, _RELS)
+    found = [r for r in rels if r.get("Type") == f"{_RT}/{kind}"]
+    if found:
+        found[0].set("Target", target)
+    else:
+        etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id="rId99", Type=f"{_RT}/{kind}")
+        rels[-1].set("Target", target)
+    return _altered(path, {_RELS: etree.tostring(rels), **(extra or {})})
+
+
+def _png_content_types(path: Path) -> bytes:
+    types = _zip_read(_altered(path.with_name("types.docx"), {}), "[Content_Types].xml")
+    return types.replace(b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')
+
+
+def _damaged_tables(path: Path) -> Path:
+    """A table with no rows, rows with no cells, a cell with no paragraph, an empty content
+    control: nothing there to read, and no reason to stop."""
+    body = (
+        f"<w:document {nsdecls('w')}><w:body><w:tbl/><w:tbl><w:tr/><w:tr><w:tc/>"
+        f"<w:tc><w:p><w:r><w:t>{SLAPPED}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+        "<w:sdt/><w:customXml/><w:p/></w:body></w:document>"
+    )
+    return _altered(path, {"word/document.xml": body.encode()})
+
+
+def test_a_word_document_without_a_body_is_refused_in_one_line(tmp_path: Path):
+    """No w:body is a damaged file (Word will not open it): one line, exit 2, no copy."""
+    empty = f'<w:document xmlns:w="{W}"></w:document>'.encode()
+    path = _altered(tmp_path / "nobody.docx", {"word/document.xml": empty})
+    with pytest.raises(InputError, match=r"damaged Word document \(no body\)"):
+        read_docx(path)
+    _assert_one_line_error(
+        run_cli("check", str(path)), str(path), "damaged Word document (no body)"
+    )
+    out = tmp_path / "out.docx"
+    proc = run_cli("review", str(path), "-o", str(out))
+    _assert_one_line_error(proc, str(path), "damaged Word document (no body)")
+    assert "internal error" not in proc.stderr and not out.exists()
+
+
+def _header_part_missing(path: Path) -> Path:
+    return _altered(path, {"word/header1.xml": None})
+
+
+def _header_is_a_picture(path: Path) -> Path:
+    extra = {"word/media/x.png": _png(), "[Content_Types].xml": _png_content_types(path)}
+    return _with_relationship(path, "header", "media/x.png", extra)
+
+
+def _header_reference_to_nothing(path: Path) -> Path:
+    xml = _zip_read(_altered(path.with_name("plain.docx"), {}), "word/document.xml")
+    return _altered(path, {"word/document.xml": xml.replace(b'r:id="rId', b'r:id="gone')})
+
+
+def _comments_part_is_not_comments(path: Path) -> Path:
+    return _with_relationship(path, "comments", "styles.xml")
+
+
+MISSING_PART = "damaged Word document (a part it refers to is missing)"
+BAD_COMMENTS = "damaged Word document (its comments cannot be read)"
+
+
+@pytest.mark.parametrize(
+    ("make", "read_as", "review_error"),
+    [
+        (_damaged_tables, f"{SLAPPED}\n\n", None),  # the table's one cell, the empty paragraph
+        (_header_part_missing, None, MISSING_PART),
+        (_header_is_a_picture, SLAPPED, None),  # the "header" is skipped
+        (_header_reference_to_nothing, SLAPPED, None),
+        (_comments_part_is_not_comments, f"{SLAPPED}\n\n{HEADER_LINE}", BAD_COMMENTS),
+    ],
+    ids=["tables", "missing-part", "header-is-a-picture", "dangling-reference", "comments"],
+)
+def test_damaged_parts_are_read_around_or_refused_in_one_line(
+    tmp_path: Path, make: Callable[[Path], Path], read_as: str | None, review_error: str | None
+):
+    """Damage in a table, a header reference or the comments part never ends in an internal
+    error: what can be read around is read (a header that is not one is skipped), the rest is
+    one line naming the file. ``read_as`` None: the file is refused as missing a part."""
+    path = make(tmp_path / "damaged.docx")
+    check_error = MISSING_PART if read_as is None else None
+    out = tmp_path / "out.docx"
+    for args, error in (
+        (("check", str(path)), check_error),
+        (("review", str(path), "-o", str(out)), review_error),
+    ):
+        code, _, err = invoke(*args)
+        assert "internal error" not in err and "Traceback" not in err
+        if error is None:
+            assert code == 1, err  # the body's one finding, read as usual
+            assert "error" not in err
+        else:
+            assert code == 2
+            (line,) = err.strip().splitlines()
+            assert line.startswith(f"blamecheck: error: {path}: ") and error in line
+    assert out.exists() == (review_error is None)  # a refused review writes nothing
+    if read_as is not None:
+        assert read_docx(path).text == read_as
+
+
+# --- fields -------------------------------------------------------------------------------------
+
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _field(code: str, result: str | None) -> str:
+    """A complex field: begin, its code, then (unless None) separate and its result, end."""
+    parts = ['<w:r><w:fldChar w:fldCharType="begin"/></w:r>', code]
+    if result is not None:
+        parts += ['<w:r><w:fldChar w:fldCharType="separate"/></w:r>', _run(result)]
+    return "".join([*parts, '<w:r><w:fldChar w:fldCharType="end"/></w:r>'])
+
+
+def _code(instruction: str) -> str:
+    return f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>'
+
+
+# paragraphs whose flagged words start or end inside a field's result
+FIELD_PARAGRAPHS = [
+    _run("Ms Clarke told me that Mr Reid punched her in the face."),
+    _run("She was ") + _field(_code(" MERGEFIELD act "), "slapped") + _run("."),
+    _field(_code(" MERGEFIELD client "), "Ms Clarke")
+    + _run(" was slapped in the kitchen on 6 April 2026."),
+    _run("She was ")
+    + f'<w:fldSimple w:instr=" MERGEFIELD act ">{_run("punched")}</w:fldSimple>'
+    + _run("."),
+    # a field inside another's code: the comment goes around the outer one
+    _run("She was ")
+    + _field(
+        _code(" IF ") + _field(_code(" MERGEFIELD x "), None) + _code(' = 1 "a" "b" '), "kicked"
+    )
+    + _run("."),
+]
+
+
+def _fields_docx(path: Path) -> Path:
+    document = docx.Document()
+    body = document.element.body
+    for paragraph in FIELD_PARAGRAPHS:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {nsdecls('w')}>{paragraph}</w:p>"))
+    document.save(str(path))
+    return path
+
+
+def _anchors_in_fields(root: etree._Element) -> list[str]:
+    """Comment marks between a field's begin and its end, or inside a w:fldSimple."""
+    anchors = {qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:commentReference")}
+    depth, inside = 0, []
+    for node in root.iter():
+        if node.tag == qn("w:fldChar"):
+            kind = node.get(qn("w:fldCharType"))
+            depth += 1 if kind == "begin" else -1 if kind == "end" else 0
+        elif node.tag in anchors and (
+            depth or next(node.iterancestors(qn("w:fldSimple")), None) is not None
+        ):
+            inside.append(f"{etree.QName(node).localname} {node.get(qn('w:id'))}")
+    assert depth == 0
+    return inside
+
+
+@pytest.mark.parametrize("apply", [False, True], ids=["comments", "apply"])
+def test_review_keeps_comments_out_of_fields(tmp_path: Path, analyzer: Analyzer, apply: bool):
+    """Word rewrites a field's result when the field is updated, so a comment on words that
+    start or end in one takes in the whole field (its code is not shown, so the comment still
+    reads as the flagged words), its reference after the field; --apply leaves them comments."""
+    source = _fields_docx(tmp_path / "merge.docx")
+    target = tmp_path / "merge.reviewed.docx"
+    proc = run_cli("review", str(source), "-o", str(target), *(["--apply"] if apply else []))
+    assert proc.returncode == 1, proc.stderr
+
+    document = read_docx(source)
+    findings = analyzer.analyse(document.text)
+    flagged = {f.text for f in findings}
+    assert flagged >= {
+        "She was slapped",
+        "Ms Clarke was slapped in the kitchen on 6 April 2026",
+        "She was punched",
+        "She was kicked",
+    }
+    root = _read_xml(target, "word/document.xml")
+    assert _anchors_in_fields(root) == []
+    _assert_comments_match(target, findings)  # one comment each, reading as the flagged words
+    position = {node: i for i, node in enumerate(root.iter())}
+    ends = {n.get(qn("w:id")): position[n] for n in root.iter(qn("w:commentRangeEnd"))}
+    for reference in root.iter(qn("w:commentReference")):  # after its range, so the field's end
+        assert position[reference] > ends[reference.get(qn("w:id"))]
+    assert read_docx(target).text == document.text  # the words and fields are all still there
+    assert _normalised(_zip_read(target, "word/document.xml")) == _normalised(
+        _zip_read(source, "word/document.xml")
+    )
+    if apply:
+        # every rewrite (complete: Mr Reid is named) takes in a field: comments, with notices
+        notices = [line for line in proc.stderr.splitlines() if "not applied" in line]
+        assert [n.split(",")[0] for n in notices] == [
+            f"blamecheck: paragraph {i}" for i in (2, 3, 4, 5)
+        ]
+        assert all("field" in n and "Clarke" not in n for n in notices)
+        assert "(0 applied as tracked changes)" in proc.stderr
+        assert not list(root.iter(qn("w:ins"))) and not list(root.iter(qn("w:del")))

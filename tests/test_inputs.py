@@ -197,3 +197,21 @@ def test_an_unclosed_html_comment_in_markdown_is_pointed_out():
     code, _, err = invoke("check", "--stdin-filename", "n.md", "-", stdin=text)
     assert code == 0
     assert "n.md:3:1: an HTML comment opened here is never closed" in err
+
+
+def test_lines_end_at_a_lone_carriage_return_too():
+    code, out, _ = invoke("check", "--format", "json", "-", stdin="Intro.\rShe was pushed.\r")
+    (finding,) = json.loads(out)["files"][0]["findings"]
+    assert code == 1 and (finding["line"], finding["column"]) == (2, 1)
+
+
+def test_a_picture_named_on_the_command_line_is_called_binary(tmp_path: Path):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\xff\xd8\xff\xe0JFIF\xc3(")  # no NUL in its first bytes
+    code, _, err = invoke("check", str(path))
+    assert code == 2 and err.strip() == f"blamecheck: error: {path}: binary file, not text"
+
+
+def test_a_folder_given_as_configuration_is_one_line(tmp_path: Path):
+    code, _, err = invoke("check", "--config", str(tmp_path), "-", stdin="x")
+    assert code == 2 and "is a folder; give its blamecheck.toml or pyproject.toml" in err

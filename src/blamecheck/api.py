@@ -88,7 +88,8 @@ class LineIndex:
     """Code-point offset to 1-based line and column."""
 
     def __init__(self, text: str):
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # a line ends at LF, CRLF or a lone CR (old Mac files), as editors count lines
+        self._starts = [0] + [m.end() for m in re.finditer("\r\n|\r|\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         lo, hi = 0, len(self._starts) - 1

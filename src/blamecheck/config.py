@@ -172,6 +172,8 @@ def forget() -> None:
 
 def load(path: Path) -> Config:
     """One configuration file, given by the user or found; errors name the file and key."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give its blamecheck.toml or pyproject.toml")
     if not path.is_file():
         raise ConfigError(f"{path}: no such configuration file")
     data = _read_toml(path)

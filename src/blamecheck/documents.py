@@ -22,6 +22,8 @@ CHECKED_SUFFIXES = (*SUPPORTED_SUFFIXES, ".docx")  # what `check` reads by defau
 DEFAULT_MAX_MB = 10.0
 STDIN = "-"
 _SNIFF_BYTES = 8192
+# pictures, PDFs and archives whose first bytes may hold no NUL: still not text
+_BINARY_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _SETTINGS_FILES = {"blamecheck.toml", "pyproject.toml"}  # not documents, not worth a notice
 _SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
@@ -163,7 +165,7 @@ def decode_with_encoding(data: bytes, name: str, encoding: str | None = None) ->
             encoding = bom_encoding
             break
     else:
-        if b"\x00" in data[:_SNIFF_BYTES]:
+        if b"\x00" in data[:_SNIFF_BYTES] or data.startswith(_BINARY_MAGIC):
             raise BinaryFileError(f"{name}: binary file, not text")
     try:
         return data.decode(encoding or "utf-8"), encoding or "utf-8"

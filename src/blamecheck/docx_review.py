@@ -15,6 +15,13 @@ Decisions:
   it, and when its words are plain text runs side by side (not across a link, field or content
   control, and with no picture or field inside); otherwise it stays a comment, with a notice
   when only the document's structure or an overlap stood in the way.
+- Fields: Word regenerates a field's result when the field is updated, and a comment anchored
+  inside it would be damaged, so a comment never starts or ends inside a field. When flagged
+  words start or end in one, the comment is widened to the whole field (from the run with its
+  begin mark to the run with its end mark, or the whole w:fldSimple), and its reference comes
+  after the field.
+- A comments part that cannot be read (not comments, several of them, ids that are not
+  numbers) is refused as a damaged document rather than replaced, since it holds others' words.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from . import docx_text
-from .docx_text import RPR, DocxParagraph, DocxText, P, T
+from .docx_text import FLD_CHAR, FLD_SIMPLE, RPR, DocxParagraph, DocxText, P, R, T
 from .errors import InputError
 from .findings import Finding
 from .formats.text_format import plural
@@ -70,6 +77,15 @@ _PLAIN_RUN_CONTENT = {
 # where a tracked change may wrap runs: the paragraph, or a link or tag around text only (not a
 # content control, which may be locked, nor someone's earlier tracked change)
 _REWRITABLE_PARENTS = {P, _w("hyperlink"), _w("smartTag"), _w("customXml")}
+# where field marks are not part of the text Word shows: deleted text, and the fallback copy
+# of markup-compatible content (its first choice holds the same marks)
+_NOT_SHOWN = {
+    _w("del"),
+    _w("moveFrom"),
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+}
+# a field's extent: the element to anchor before (its begin) and after (its end)
+_Extent = tuple[etree._Element, etree._Element]
 
 
 @dataclass
@@ -131,6 +147,7 @@ def write_review(
     if not marks:
         _write_atomically(target, data)  # nothing to comment: the copy is the original
         return result
+    _check_comments_part(word, source)
     _split_runs(marks)
     applied = _choose_applied(marks, result) if apply else []
     for mark in marks:
@@ -142,8 +159,9 @@ def write_review(
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for mark in applied:
         _track_change(mark, ids, date)
+    extents = _field_extents(word.element.body)
     for mark in marks:
-        _mark_comment(mark)
+        _mark_comment(mark, extents)
     result.comments = len(marks)
     result.applied = len(applied)
     _write_atomically(target, _package(data, word))
@@ -191,6 +209,27 @@ def _place(
             )
         marks.append(_Mark(finding, paragraph, element, start, end))
     return marks
+
+
+def _check_comments_part(word: WordDocument, source: Path) -> None:
+    """Refuse, in one line, a comments part python-docx could not add a comment to."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.parts.comments import CommentsPart
+
+    damaged = f"{source}: damaged Word document (its comments cannot be read)"
+    try:
+        part = word.part.part_related_by(RT.COMMENTS)
+    except KeyError:
+        return  # no comments yet: a part is added
+    except ValueError:  # more than one
+        raise InputError(damaged) from None
+    if not isinstance(part, CommentsPart) or part.element.tag != _w("comments"):
+        raise InputError(damaged)
+    for comment in part.element.iterchildren(_w("comment")):
+        try:
+            int(comment.get(_w("id"), ""))
+        except ValueError:
+            raise InputError(damaged) from None
 
 
 def _split_runs(marks: list[_Mark]) -> None:
@@ -362,13 +401,80 @@ def _append_text(run: etree._Element, text: str) -> None:
                 run.append(node)
 
 
-def _mark_comment(mark: _Mark) -> None:
+def _field_extents(root: etree._Element) -> dict[etree._Element, _Extent]:
+    """Each run or simple field inside a complex field (in its code or result, or holding one
+    of its marks), mapped to the outermost such field's begin and end runs.
+
+    Fields may nest and may run across paragraphs, so the whole story is walked in order; a
+    field never ended (a damaged file) is left out, as are marks in deleted text.
+    """
+    extents: dict[etree._Element, _Extent] = {}
+    depth = 0
+    inside: list[etree._Element] = []  # what the outermost open field holds so far
+    for element in root.iter(R, FLD_SIMPLE):
+        if any(ancestor.tag in _NOT_SHOWN for ancestor in element.iterancestors()):
+            continue
+        if depth:
+            inside.append(element)
+        if element.tag != R:
+            continue
+        for mark in element.iterchildren(FLD_CHAR):
+            kind = mark.get(_w("fldCharType"))
+            if kind == "begin":
+                if not depth:
+                    inside = [element]
+                depth += 1
+            elif kind == "end" and depth:
+                depth -= 1
+                if not depth:
+                    extents.update(dict.fromkeys(inside, (inside[0], element)))
+    return extents
+
+
+def _outside_fields(
+    node: etree._Element, extents: dict[etree._Element, _Extent], side: int
+) -> etree._Element:
+    """What to anchor at instead of ``node`` so that the comment starts (side 0) or ends (side
+    1) outside every field: the outermost simple field around it, or the outermost complex
+    field's begin or end run, whichever is further out; ``node`` itself when in none."""
+    seen: set[etree._Element] = set()
+    while node not in seen:
+        seen.add(node)
+        target = node
+        for ancestor in node.iterancestors():
+            if ancestor.tag == P:
+                break
+            if ancestor.tag == FLD_SIMPLE:
+                target = ancestor  # the last one met is the outermost
+        extent = extents.get(target)
+        if extent is not None:
+            target = extent[side]
+        if target is node:
+            break
+        node = target
+    return node
+
+
+def _fields_after(node: etree._Element, holder: etree._Element) -> bool:
+    """Whether ``holder``, an ancestor of ``node``, has a field mark after ``node``."""
+    while node is not holder and node.getparent() is not None:
+        for sibling in node.itersiblings():
+            if next(sibling.iter(FLD_CHAR, FLD_SIMPLE), None) is not None:
+                return True
+        node = node.getparent()
+    return False
+
+
+def _mark_comment(mark: _Mark, extents: dict[etree._Element, _Extent]) -> None:
     """commentRangeStart before the words, commentRangeEnd after them, then the reference run
-    (after the link or control that holds the last words, so the reference stays plain)."""
+    (after the link or control that holds the last words, so the reference stays plain);
+    widened to whole fields where the words start or end in one (see the module)."""
     from docx.oxml import OxmlElement
 
     first = mark.first if mark.first is not None else mark.runs[0]
     last = mark.last if mark.last is not None else mark.runs[-1]
+    first = _outside_fields(first, extents, 0)
+    last = _outside_fields(last, extents, 1)
     ident = {_w("id"): str(mark.comment_id)}
     first.addprevious(OxmlElement("w:commentRangeStart", ident))
     end = OxmlElement("w:commentRangeEnd", ident)
@@ -379,10 +485,15 @@ def _mark_comment(mark: _Mark) -> None:
     properties.append(style)
     reference.append(properties)
     reference.append(OxmlElement("w:commentReference", ident))
+    # the paragraph holding the range's end: a field across paragraphs may end in a later one
+    paragraph = next(last.iterancestors(P), mark.element)
     holder = last
-    while holder.getparent() is not None and holder.getparent() is not mark.element:
+    while holder.getparent() is not None and holder.getparent() is not paragraph:
         holder = holder.getparent()
-    (end if holder is last else holder).addnext(reference)
+    if holder is last or _fields_after(last, holder):
+        end.addnext(reference)  # leaving the holder would step into a field
+    else:
+        holder.addnext(reference)
 
 
 def _comment_text(finding: Finding) -> str:

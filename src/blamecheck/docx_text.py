@@ -76,6 +76,8 @@ _SHOWN = {
     _w("bdo"),
 }
 _HEADER_TYPES = (("default", ""), ("first", "first-page "), ("even", "even-page "))
+_STORY_ROOTS = {_w("hdr"), _w("ftr")}
+_CONTENT_TYPES, _PACKAGE_RELS = "[Content_Types].xml", "_rels/.rels"
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, Wor
         raise InputError(f"{name}: not a Word .docx document")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
             expanded = sum(info.file_size for info in archive.infolist())
             if any(info.flag_bits & 0x1 for info in archive.infolist()):
                 raise InputError(f"{name}: password-protected (encrypted zip); save it unprotected")
@@ -228,8 +231,14 @@ def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, Wor
         document = Document(io.BytesIO(data))
     except etree.XMLSyntaxError:
         raise InputError(f"{name}: damaged Word document (its XML cannot be read)") from None
-    except (PackageNotFoundError, ValueError, KeyError):
-        # no [Content_Types].xml or main part, or another Office format (.xlsx, .dotx, .docm)
+    except KeyError:
+        if {_CONTENT_TYPES, _PACKAGE_RELS} <= names:  # a package whose relationship has no part
+            raise InputError(
+                f"{name}: damaged Word document (a part it refers to is missing)"
+            ) from None
+        raise InputError(f"{name}: not a Word .docx document") from None
+    except (PackageNotFoundError, ValueError):
+        # no main part, or another Office format (.xlsx, .dotx, .docm)
         raise InputError(f"{name}: not a Word .docx document") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise InputError(
@@ -240,13 +249,16 @@ def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, Wor
             f"{name}: not a Word .docx document in the usual format (Strict Open XML?); "
             "save it as a Word Document (.docx)"
         )
+    if document.element.body is None:  # Word itself reports such a file as unreadable
+        raise InputError(f"{name}: damaged Word document (no body)")
     return data, document
 
 
 def walk(document: WordDocument) -> Iterator[Located]:
     """Every paragraph read, in the order of the text: the body, then headers and footers."""
     body_part = str(document.part.partname)
-    for index, (element, where) in enumerate(_blocks(document.element.body, "body", "")):
+    body = document.element.body  # never None from load(), which refuses a file without one
+    for index, (element, where) in enumerate(_blocks(body, "body", "") if body is not None else ()):
         yield Located("body", body_part, index, where, element)
     for story, label, part in _header_footer_parts(document):
         found = list(_blocks(part.element, label, f"{label}, "))
@@ -258,7 +270,8 @@ def walk(document: WordDocument) -> Iterator[Located]:
 
 def _header_footer_parts(document: WordDocument) -> Iterator[tuple[str, str, Part]]:
     """Each section's own headers, then footers; a part linked to the previous section has
-    no reference in this section, and a part referenced twice is read once."""
+    no reference in this section, and a part referenced twice is read once. A reference to
+    no part, or to a part that is not a header or footer (a picture, the styles), is skipped."""
     seen: set[str] = set()
     related = document.part.related_parts
     for number, sect_pr in enumerate(document.element.sectPr_lst, start=1):
@@ -270,6 +283,9 @@ def _header_footer_parts(document: WordDocument) -> Iterator[tuple[str, str, Par
                         continue
                     part = related.get(reference.get(f"{{{_R}}}id", ""))
                     if part is None or str(part.partname) in seen:
+                        continue
+                    root = getattr(part, "element", None)  # a binary part has no XML
+                    if root is None or root.tag not in _STORY_ROOTS:
                         continue
                     seen.add(str(part.partname))
                     yield story, f"{adjective}{story} (section {number})", part
