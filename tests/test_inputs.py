@@ -138,7 +138,8 @@ def test_fix_on_markdown_puts_code_back_and_never_drops_a_link_target(tmp_path: 
     assert top["replacement"] == "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March"
     assert top["keeps_facts"] is True
     assert all(not s["keeps_facts"] for s in link_finding["suggestions"])
-    invoke("fix", "--write", str(path))
+    _, _, err = invoke("fix", "--write", str(path))
+    assert "1 would drop facts or markup of the flagged words" in err
     fixed = path.read_text(encoding="utf-8")
     assert "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March." in fixed
     assert "[assaulted](https://police.example/ref-123) on 4 March." in fixed  # left alone

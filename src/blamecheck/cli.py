@@ -369,7 +369,7 @@ def fix(
     configs = [batch.config_for(source, options) for source in sources]
     for conf in {id(c): c for c in configs}.values():
         batch.check_configuration(conf, options)
-    totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "gaps": 0}
+    totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "losing": 0, "gaps": 0}
     reading = _Reader(encoding, max_size)
     failed = False
     conf_of = {source: conf for source, conf in zip(sources, configs, strict=True)}
@@ -405,6 +405,7 @@ def fix(
         totals["left"] += len(result.remaining)
         totals["quoted"] += result.skipped_quoted
         totals["input"] += result.skipped_needs_input
+        totals["losing"] += result.skipped_losing
         totals["gaps"] += len(result.placeholders)
         report = FileReport(source.path, result.text, result.remaining, result.placeholders)
         for line in text_format.placeholder_notices(report):
@@ -434,6 +435,11 @@ def _fix_summary(totals: dict[str, int], files: int, wrote: bool) -> str:
             why.append(f"{totals['quoted']} inside quotation marks, kept as evidence")
         if totals["input"]:
             why.append(f"{totals['input']} need your words: use --placeholders or --interactive")
+        if totals["losing"]:
+            why.append(
+                f"{totals['losing']} would drop facts or markup of the flagged words: "
+                "rewrite by hand or with --interactive"
+            )
         reason = f" ({'; '.join(why)})" if why else ""
         parts.append(f"{plural(totals['left'], 'finding')} left{reason}")
     if totals["gaps"]:

@@ -40,6 +40,7 @@ class FixResult:
     placeholders: list[Placeholder] = field(default_factory=list)
     skipped_quoted: int = 0
     skipped_needs_input: int = 0
+    skipped_losing: int = 0
 
     @property
     def changed(self) -> bool:
@@ -153,9 +154,14 @@ def fix_text(
     result.applied = sorted(done, key=lambda e: e.start)
     result.remaining = findings
     result.skipped_quoted = sum(1 for f in findings if f.quoted)
-    result.skipped_needs_input = sum(
-        1 for f in findings if not f.quoted and f.suggestions and choose(f, placeholders) is None
+    unapplied = [
+        f for f in findings if not f.quoted and f.suggestions and choose(f, placeholders) is None
+    ]
+    # every alternative would lose something of the flagged words (a fact, a link target)
+    result.skipped_losing = sum(
+        1 for f in unapplied if not any(s.keeps_facts for s in f.suggestions)
     )
+    result.skipped_needs_input = len(unapplied) - result.skipped_losing
     result.placeholders = find(text, analyzer.packs)
     return result
 
