@@ -165,3 +165,17 @@ def test_fix_uses_the_same_configuration(tmp_path: Path):
     assert code == 1
     changed = [line for line in out.splitlines() if line.startswith("-") and "---" not in line]
     assert changed == ["-Sarah failed to protect Liam."]
+
+
+def test_people_who_share_a_surname_are_told_apart_by_first_name(tmp_path: Path):
+    (tmp_path / "blamecheck.toml").write_text(
+        '[people]\nperpetrator = ["Dean Walsh"]\nsurvivor = ["Sarah Walsh"]\n', encoding="utf-8"
+    )
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Dean Walsh punched her. Sarah Walsh was assaulted on 3 March.\n\nShe was pushed.\n",
+        encoding="utf-8",
+    )
+    _, payload, _ = _json(str(path))
+    tops = [f["suggestions"][0]["replacement"] for f in payload["files"][0]["findings"]]
+    assert tops == ["Dean Walsh assaulted Sarah Walsh on 3 March", "Dean Walsh pushed her"]

@@ -185,3 +185,29 @@ def test_article_goes_with_a_minimising_noun(analyzer):
     finding = _top(analyzer, "There was an altercation in the kitchen.")
     assert finding.text == "an altercation"
     assert finding.suggestions[0].replacement == "[what he did]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr Walsh punched her. Mrs Walsh was assaulted on 3 March.",
+            "Mr Walsh assaulted Mrs Walsh on 3 March",
+        ),
+        (
+            "Family: Ms Sarah Walsh (mother), Mr Dean Walsh (father). Mr Walsh punched her. "
+            "Ms Walsh was assaulted on 3 March.",
+            "Mr Walsh assaulted Ms Walsh on 3 March",
+        ),
+        ("Dean Walsh punched her. Ms Walsh was assaulted on 3 March.", None),
+        ("Ms Clarke hit him. He was pushed.", None),
+    ],
+)
+def test_a_shared_surname_never_makes_her_the_actor(analyzer, text: str, expected: str | None):
+    """The couple share a surname: the rewrite names him, or leaves [who did this]; never her."""
+    (finding,) = [f for f in analyzer.analyse(text) if f.rule.endswith("agentless-violence")]
+    top = finding.suggestions[0]
+    if expected is None:
+        assert top.status == "needs-input" and "[who did this]" in top.replacement
+    else:
+        assert top.replacement == expected and top.status == "complete"

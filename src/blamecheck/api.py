@@ -213,8 +213,8 @@ class Analyzer:
         for doc in docs:
             for person in self._violent_subjects(doc):
                 role = resolver.role_of(person)
-                if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH):
-                    continue
+                if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH, Role.SURVIVOR):
+                    continue  # a rewrite never names her, a child or a worker as the actor
                 if role != Role.PERPETRATOR and person.pos_ not in {"PROPN", "PRON"}:
                     continue  # "hit by flying glass": a thing, not a person
                 if person.pos_ == "PRON":
@@ -223,7 +223,7 @@ class Analyzer:
                         continue
                     shown = named_perpetrators[0]
                 else:
-                    shown = resolver.display_of(person) or doc_text(person)
+                    shown = resolver.display_of(person, Role.PERPETRATOR) or doc_text(person)
                 actors.setdefault(shown.split()[-1].lower(), shown)
         return next(iter(actors.values())) if len(actors) == 1 else None
 

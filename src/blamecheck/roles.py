@@ -89,13 +89,19 @@ class RoleResolver:
         # word is bound, and the whole name fills rewrites when the text names nobody
         self.names: dict[str, Role] = {}
         self._given_people: dict[Role, list[str]] = {}
+        shared: set[str] = set()
         for person, role in (known_names or {}).items():
             self._given_people.setdefault(role, []).append(person)
             for word in person.split():
-                self.names[word.strip(".,").lower()] = role
+                word = word.strip(".,").lower()
+                if self.names.get(word, role) != role:
+                    shared.add(word)  # "Walsh" for both of them: tells nobody apart
+                self.names[word] = role
+        for word in shared:
+            del self.names[word]
         self._given = dict(self.names)  # names the team's configuration binds, authoritative
         self._given_key = tuple(sorted(self._given.items()))
-        self._conflicts: set[str] = set()
+        self._conflicts: set[str] = set(shared)
         self._cache_doc: Doc | None = None
         self._cache: dict[int, Role] = {}
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
@@ -239,6 +245,9 @@ class RoleResolver:
         for child in token.children:  # "Ms Clarke": the head is the surname
             if child.dep_ == "compound" and child.lower_ in self._titles:
                 return self._titles[child.lower_]
+        for child in token.children:  # "Dean Walsh" when the couple share the surname
+            if child.dep_ in ("compound", "flat") and child.lower_ in self.names:
+                return self.names[child.lower_]
         if token.i > 0 and token.doc[token.i - 1].lower_ in self._titles:
             return self._titles[token.doc[token.i - 1].lower_]
         if lower in self.lex.relational or token.lemma_.lower() in self.lex.relational:
@@ -324,10 +333,13 @@ class RoleResolver:
         """Adult titles ("ms", "mr"), lower case."""
         return frozenset(self._titles) | _TITLE_WORDS
 
-    def display_of(self, token: Token) -> str | None:
-        """How the document writes the person whose surname or name is ``token``."""
+    def display_of(self, token: Token, role: Role) -> str | None:
+        """How the document writes the person in ``role`` whose surname or name is ``token``;
+        None when that name is not bound to ``role`` alone (a surname the couple share)."""
         shown = self._display.get(token.lower_)
-        return shown[1] if shown else None
+        if shown is None or shown[0] != role or self.names.get(token.lower_) != role:
+            return None
+        return shown[1]
 
     def named(self, role: Role) -> list[str]:
         """How the document writes each person it binds to ``role`` ("Mr Reid"); when it
