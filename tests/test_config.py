@@ -136,7 +136,10 @@ def test_file_types_choose_what_a_folder_is_searched_for(tmp_path: Path):
         ('file-types = ["pdf"]\n', r"file-types: 'pdf' is not one of txt, md, markdown, docx"),
         ("file-types = []\n", r"file-types: List should have at least 1 item"),
         ('[people]\nfather = ["Tom"]\n', r"people.father: unknown setting"),
-        ('packs = ["missing.yaml"]\n', r"missing.yaml"),
+        (
+            'packs = ["missing.yaml"]\n',
+            r"blamecheck.toml: packs: .*missing.yaml: pattern pack not found",
+        ),
     ],
 )
 def test_a_bad_configuration_is_one_line_naming_file_and_key(

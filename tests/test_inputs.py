@@ -216,3 +216,25 @@ def test_a_picture_named_on_the_command_line_is_called_binary(tmp_path: Path):
 def test_a_folder_given_as_configuration_is_one_line(tmp_path: Path):
     code, _, err = invoke("check", "--config", str(tmp_path), "-", stdin="x")
     assert code == 2 and "is a folder; give its blamecheck.toml or pyproject.toml" in err
+
+
+def test_text_a_word_document_keeps_out_of_reach_is_named(tmp_path: Path):
+    """A text box is not read: say so, or a clean result would pass for a checked one."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Home visit on 10 March. ")
+    box = etree.fromstring(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        ' xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox>'
+        "<w:txbxContent><w:p><w:r><w:t>She was pushed.</w:t></w:r></w:p></w:txbxContent>"
+        "</v:textbox></v:shape></w:pict></w:r>"
+    )
+    paragraph._p.append(box)
+    path = tmp_path / "boxed.docx"
+    document.save(str(path))
+    code, out, err = invoke("check", str(path))
+    assert code == 0 and "No findings in 1 file" in out
+    assert f"{path}: not checked: 1 text box" in err
+    assert "pushed" not in err

@@ -391,6 +391,40 @@ async def test_ignore_here_survives_edits_elsewhere(client: LanguageClient):
     saved = json.loads(store.read_text())
     assert saved["ignored"] == [diagnostic.data["key"]]
     assert "volatile" not in store.read_text() and "couple" not in store.read_text()
+    # only a key the server handed out is stored: a client cannot put words into the file
+    refused = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="blamecheck.ignoreHere",
+            arguments=[uri, "perpetrator-agency/mutualising", "volatile relationship"],
+        )
+    )
+    assert refused is False and "volatile" not in store.read_text()
+
+
+async def test_a_configuration_changed_outside_the_editor_is_read_again(client: LanguageClient):
+    case = WORKSPACE / "watched"
+    case.mkdir()
+    config = case / "blamecheck.toml"
+    config.write_text('select = ["child-impact"]\n', encoding="utf-8")
+    uri = (case / "visit.txt").as_uri()
+    text = "She was pushed.\n\nThe children were exposed to domestic violence.\n"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="plaintext", version=1, text=text
+            )
+        )
+    )
+    (only,) = await _diagnostics(client, uri, 1)
+    assert only.code.startswith("child-impact/")  # type: ignore[union-attr]
+    config.unlink()  # deleted in a file manager: the editor sends a watched-file event
+    _PUBLISHED[id(client)].clear()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
+    assert len(await _diagnostics(client, uri, 1)) == 2  # re-published with the defaults
 
 
 async def test_log_messages_never_hold_document_text(client: LanguageClient):
@@ -446,6 +480,14 @@ async def test_malformed_messages_do_not_kill_the_server(payload):
     await process.stdin.drain()
     answer = await asyncio.wait_for(_response(process.stdout, 1), timeout=60)
     assert "capabilities" in answer["result"]
+    # a request whose parameters do not fit still gets its answer: an error, not silence
+    hover = {"textDocument": {"uri": "file:///x.txt"}, "position": {"line": -1, "character": 0}}
+    process.stdin.write(
+        frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": hover})
+    )
+    await process.stdin.drain()
+    refused = await asyncio.wait_for(_response(process.stdout, 7), timeout=60)
+    assert refused["error"]["code"] == -32602
     process.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
     process.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
     await process.stdin.drain()

@@ -144,7 +144,13 @@ async function start(): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(languages),
-    synchronize: { configurationSection: SECTION },
+    synchronize: {
+      configurationSection: SECTION,
+      // the team's configuration and baselines: changes made outside the editor re-check
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        "**/{blamecheck.toml,pyproject.toml,*baseline*.json}",
+      ),
+    },
     outputChannel: channel,
     diagnosticCollectionName: CLIENT_NAME,
     errorHandler,

@@ -21,7 +21,7 @@ from . import config as configuration
 from .api import get_analyzer
 from .baseline import Baseline
 from .documents import BinaryFileError, Source
-from .errors import BlamecheckError, InputError
+from .errors import BlamecheckError, ConfigError, InputError, PatternError
 from .linting import Document, Filters, Kind, Outcome, analyse, finish, kind_of, load
 from .roles import Role
 
@@ -93,7 +93,12 @@ def packs_for(conf: configuration.Config, options: Options) -> tuple[Path, ...]:
 
 def check_configuration(conf: configuration.Config, options: Options) -> None:
     """Load the packs and check the rule names now: a mistake stops before any file is read."""
-    analyzer = get_analyzer(packs_for(conf, options))
+    try:
+        analyzer = get_analyzer(packs_for(conf, options))
+    except PatternError as exc:
+        if not conf.packs:
+            raise
+        raise ConfigError(f"{conf.describe()}: packs: {exc}") from None
     conf.check_rules(set(analyzer.packs.by_id))
     filters_for(conf, options)
 

@@ -698,7 +698,7 @@ def review(
     if document.docx is None:  # load() reads a .docx as Word whatever its name
         raise InputError(f"{path}: not a Word .docx document")
     result = docx_review.write_review(path, output, document.docx, findings, apply=apply)
-    for line in result.notices:
+    for line in [*outcome.notices, *result.notices]:
         _notice(line)
     _notice(result.summary())
     raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)

@@ -118,6 +118,7 @@ class DocxText:
 
     text: str
     paragraphs: tuple[DocxParagraph, ...]
+    unread: tuple[str, ...] = ()  # what holds text but is not read: "2 footnotes", "1 text box"
 
     def locate(self, offset: int) -> tuple[DocxParagraph, int]:
         """The paragraph holding a code-point offset of ``text``, and the offset within it.
@@ -189,7 +190,50 @@ def read_docx(path: str | os.PathLike[str], max_mb: float = 50.0) -> DocxText:
         )
         pieces.append(text)
         pos += len(text)
-    return DocxText("".join(pieces), tuple(paragraphs))
+    return DocxText("".join(pieces), tuple(paragraphs), _unread(document))
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_STORIES = {
+    "footnotes.xml": ("footnote", "footnotes"),
+    "endnotes.xml": ("endnote", "endnotes"),
+}
+
+
+def _has_text(element: etree._Element) -> bool:
+    return any((t.text or "").strip() for t in element.iter(_w("t")))
+
+
+def _unread(document: WordDocument) -> tuple[str, ...]:
+    """Counts of the places with text that blamecheck does not read, so that a clean result
+    is not taken for a checked footnote or text box."""
+    counts = {"footnote": 0, "endnote": 0, "text box": 0}
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            try:
+                element = etree.fromstring(part.blob)
+            except (etree.XMLSyntaxError, ValueError):
+                continue
+        name = str(part.partname).rsplit("/", 1)[-1]
+        if name in _STORIES:
+            tag, _ = _STORIES[name]
+            counts[tag] += sum(
+                1
+                for note in element.iter(_w(tag))
+                if note.get(_w("type"), "normal") == "normal" and _has_text(note)
+            )
+        elif name == "document.xml" or name.startswith(("header", "footer")):
+            counts["text box"] += sum(
+                1
+                for box in element.iter(_w("txbxContent"))
+                if _has_text(box) and not any(a.tag == _MC_FALLBACK for a in box.iterancestors())
+            )
+    return tuple(
+        f"{n} {kind if n == 1 else kind + 'es' if kind.endswith('x') else kind + 's'}"
+        for kind, n in counts.items()
+        if n
+    )
 
 
 def load(path: str | os.PathLike[str], max_mb: float | None) -> tuple[bytes, WordDocument]:

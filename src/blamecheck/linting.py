@@ -158,6 +158,11 @@ def finish(
         kept = [redacted(f) for f in kept]
     report = FileReport(document.path, document.text, kept, gaps)
     notices = []
+    if document.docx is not None and document.docx.unread:
+        notices.append(
+            f"{document.path}: not checked: {', '.join(document.docx.unread)} (blamecheck "
+            "reads the body, tables, headers and footers)"
+        )
     if document.kind == Kind.MARKDOWN:
         opened = document.text.rfind("<!--")
         if opened >= 0 and document.text.find("-->", opened + 4) < 0:

@@ -25,7 +25,9 @@ from typing import Any, Literal
 from lsprotocol import types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import PositionCodec, TextDocument
 
 from . import __version__, batch, linting
@@ -114,12 +116,26 @@ class _Positions:
         return {"line": line, "character": units}
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, except that a request whose parameters do not fit its method still
+    gets its error response (-32602), so the client's request does not wait forever."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "jsonrpc" in data and "method" in data and data.get("id") is not None:
+                self._send_response(data["id"], error=exc.to_response_error())
+            raise
+
+
 class BlamecheckServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "blamecheck",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=_Protocol,
         )
         self.settings = Settings()
         self.open: dict[str, _Open] = {}
@@ -403,6 +419,17 @@ def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> 
         ls.schedule(uri, 0)
 
 
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def _watched_files_changed(ls: BlamecheckServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """A configuration or baseline file created, changed or deleted outside the editor."""
+    names = ("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT, ".json")
+    if any(change.uri.endswith(names) for change in params.changes):
+        batch.forget()
+        ls.config_errors.clear()
+        for uri in list(ls.open):
+            ls.schedule(uri, 0)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def _did_close(ls: BlamecheckServer, params: types.DidCloseTextDocumentParams) -> None:
     state = ls.open.pop(params.text_document.uri, None)
@@ -558,6 +585,13 @@ def _ignore_here(ls: BlamecheckServer, *args: Any) -> bool:
         ls.log("ignoreHere: expected a document, a rule and a key", types.MessageType.Warning)
         return False
     uri, rule, key = values[:3]
+    state = ls.open.get(uri)
+    published = state.published if state is not None else (None, "", [])
+    _, text, findings = published
+    keys = {context_key(f.rule, text, f) for f in findings if f.rule == rule}
+    if key not in keys:  # only a key this server handed out: never words into the store
+        ls.log("ignoreHere: not a finding of this document", types.MessageType.Warning)
+        return False
     ls.store.keys.add(key)
     _save(ls)
     ls.log(f"ignoring {rule} at one place")
