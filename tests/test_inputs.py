@@ -238,3 +238,20 @@ def test_text_a_word_document_keeps_out_of_reach_is_named(tmp_path: Path):
     assert code == 0 and "No findings in 1 file" in out
     assert f"{path}: not checked: 1 text box" in err
     assert "pushed" not in err
+
+
+def test_review_comments_only_on_findings_not_in_the_baseline(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Ms Clarke was assaulted on 3 March.")
+    path = tmp_path / "visit.docx"
+    document.save(str(path))
+    baseline = tmp_path / "baseline.json"
+    invoke("check", "--write-baseline", str(baseline), str(path))
+    document.add_paragraph("Mother failed to protect the children.")
+    document.save(str(path))
+    code, _, err = invoke(
+        "review", str(path), "-o", str(tmp_path / "out.docx"), "--baseline", str(baseline)
+    )
+    assert code == 1 and err.strip().endswith("out.docx: 1 comment")

@@ -275,7 +275,10 @@ def check(
         bar.close()
     if recorder is not None:
         recorder.write()
-        _notice(f"wrote {write_baseline}: {recorder.count} findings in {len(recorder.files)} files")
+        _notice(
+            f"wrote {write_baseline}: {text_format.plural(recorder.count, 'finding')} in "
+            f"{text_format.plural(len(recorder.files), 'file')}"
+        )
         raise typer.Exit(ExitStatus.FAILED if failed else ExitStatus.CLEAN)
     if output_format == OutputFormat.JSON:
         rendered = json_format.render(
@@ -664,6 +667,10 @@ def review(
         typer.Option("--ignore", help="A rule id or category not to report (repeatable)."),
     ] = None,
     config_file: ConfigOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Comment only on findings that are not in this baseline."),
+    ] = None,
 ) -> None:
     """Write a copy of a Word document with one comment per finding, authored "blamecheck".
 
@@ -685,6 +692,7 @@ def review(
         packs=tuple(pack or ()),
         config_path=config_file,
         ignore=frozenset(ignore or ()),
+        baseline_path=baseline,
     )
     source = documents.Source(str(path))
     conf = batch.config_for(source, options)
