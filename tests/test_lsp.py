@@ -80,8 +80,10 @@ async def _diagnostics(
 _counter = iter(range(1, 10_000))
 
 
-def _open(client: LanguageClient, text: str, language: str = "plaintext") -> str:
-    uri = f"file:///tmp/blamecheck-lsp-{next(_counter)}.txt"
+def _open(
+    client: LanguageClient, text: str, language: str = "plaintext", uri: str | None = None
+) -> str:
+    uri = uri or f"file:///tmp/blamecheck-lsp-{next(_counter)}.txt"
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
@@ -224,15 +226,8 @@ async def test_the_team_configuration_applies_in_the_editor(client: LanguageClie
         '[people]\nperpetrator = ["Dean Walsh"]\nsurvivor = ["Sarah"]\nchildren = ["Liam"]\n',
         encoding="utf-8",
     )
-    uri = (case / "visit.txt").as_uri()
     text = "Sarah failed to protect Liam.\n\nThe children were exposed to domestic violence.\n"
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="plaintext", version=1, text=text
-            )
-        )
-    )
+    uri = _open(client, text, uri=(case / "visit.txt").as_uri())
     (diagnostic,) = await _diagnostics(client, uri, 1)
     assert diagnostic.code == "victim-blaming/failure-to-protect"
     assert diagnostic.severity == types.DiagnosticSeverity.Error
@@ -406,15 +401,8 @@ async def test_a_configuration_changed_outside_the_editor_is_read_again(client: 
     case.mkdir()
     config = case / "blamecheck.toml"
     config.write_text('select = ["child-impact"]\n', encoding="utf-8")
-    uri = (case / "visit.txt").as_uri()
     text = "She was pushed.\n\nThe children were exposed to domestic violence.\n"
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id="plaintext", version=1, text=text
-            )
-        )
-    )
+    uri = _open(client, text, uri=(case / "visit.txt").as_uri())
     (only,) = await _diagnostics(client, uri, 1)
     assert only.code.startswith("child-impact/")  # type: ignore[union-attr]
     config.unlink()  # deleted in a file manager: the editor sends a watched-file event
