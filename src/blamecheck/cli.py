@@ -206,14 +206,11 @@ def check(
 ) -> None:
     """Lint files, folders or standard input; exit 1 when something is found."""
     from . import batch, documents
-    from . import config as configuration
     from .api import get_analyzer
     from .baseline import BaselineWriter
     from .formats import FileReport, github_format, json_format, text_format
 
     batch.forget()
-    if config_file is not None:
-        configuration.load(config_file)  # a broken --config stops before anything else
     options = batch.Options(
         encoding=encoding,
         max_mb=max_size,
@@ -225,11 +222,9 @@ def check(
         redact=redact,
         stdin_name=stdin_filename,
     )
-    folder_config = (
-        configuration.load(config_file)
-        if config_file is not None
-        else configuration.find(Path(paths[0]) if paths[0] != "-" else Path.cwd())
-    )
+    # the configuration of the first path says what folders are searched for; a broken one
+    # (or a broken --config) stops here, before any file is read
+    folder_config = batch.config_for(documents.Source(paths[0]), options)
     suffixes = folder_config.suffixes
     skipped: list[str] = []
     sources = list(documents.collect(paths, suffixes, skipped))  # missing paths stop here

@@ -123,7 +123,6 @@ class Outcome:
     ignored: int = 0
     baselined: int = 0
     recorded: list[Finding] = field(default_factory=list)  # for --write-baseline
-    kind: Kind = Kind.TEXT
     notices: list[str] = field(default_factory=list)  # about the file, never its words
 
 
@@ -180,7 +179,7 @@ def finish(
                 f"{document.path}:{line}:{column}: blamecheck comment names no rule or "
                 f"category '{name}'; it silences nothing (see `blamecheck rules`)"
             )
-    return Outcome(report, ignored, baselined, recorded, document.kind, notices)
+    return Outcome(report, ignored, baselined, recorded, notices)
 
 
 def reporter(analyzer: Analyzer, kind: Kind, filters: Filters) -> Callable[[str], list[Finding]]:
