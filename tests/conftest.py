@@ -8,12 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from blamecheck.api import Analyzer, get_analyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAMPLE = ROOT / "corpus" / "samples" / "case-note.txt"
+
+# Hypothesis keeps its generated examples in memory: nothing of a run is written to disk
+settings.register_profile("blamecheck", database=None)
+settings.load_profile("blamecheck")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -14,9 +15,13 @@ from typing import Any
 
 import pytest
 import pytest_lsp
+from hypothesis import HealthCheck, given, settings
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from blamecheck import linting
+from tests.test_properties import edit_scripts
 
 # the client lives for the whole module (one server start), so the tests share its event loop
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -122,16 +127,38 @@ async def _fixes(client: LanguageClient, uri: str, diagnostic: types.Diagnostic)
     return list(actions or [])
 
 
+_LINE_END = re.compile("\r\n|\r|\n")  # the LSP's line ends, and no others
+
+
+def _offset(text: str, position: types.Position) -> int:
+    """A UTF-16 position as an offset, counting lines as the LSP specification does."""
+    starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+    if position.line >= len(starts):
+        return len(text)
+    start = starts[position.line]
+    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(text)
+    line = _LINE_END.sub("", text[start:end]).encode("utf-16-le", "surrogatepass")
+    return start + len(line[: position.character * 2].decode("utf-16-le", "surrogatepass"))
+
+
+def _position(text: str, offset: int) -> types.Position:
+    """The UTF-16 position of an offset, counting lines as the LSP specification does."""
+    starts = [0, *(m.end() for m in _LINE_END.finditer(text[:offset]))]
+    before = text[starts[-1] : offset].encode("utf-16-le", "surrogatepass")
+    return types.Position(line=len(starts) - 1, character=len(before) // 2)
+
+
+def _in_range(text: str, range_: types.Range) -> str:
+    return text[_offset(text, range_.start) : _offset(text, range_.end)]
+
+
 def _apply(text: str, edit: types.TextEdit) -> str:
     """Apply one edit given in UTF-16 positions, as VS Code would."""
-    lines = text.split("\n")
-
-    def offset(position: types.Position) -> int:
-        before = sum(len(line) + 1 for line in lines[: position.line])
-        line = lines[position.line].encode("utf-16-le")
-        return before + len(line[: position.character * 2].decode("utf-16-le"))
-
-    return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return (
+        text[: _offset(text, edit.range.start)]
+        + edit.new_text
+        + text[_offset(text, edit.range.end) :]
+    )
 
 
 async def test_open_publishes_diagnostics_with_rule_source_and_link(client: LanguageClient):
@@ -517,3 +544,110 @@ async def test_save_rechecks_and_close_drops_the_document(client: LanguageClient
         )
     )
     assert hover is None
+
+
+def _edit_of(action: types.CodeAction) -> types.TextEdit:
+    """A quick fix's one edit as a plain TextEdit (a snippet's tab stops resolved as VS Code
+    would leave them: the placeholder text)."""
+    assert action.edit is not None and action.edit.document_changes
+    (document_edit,) = action.edit.document_changes
+    (edit,) = document_edit.edits  # type: ignore[union-attr]
+    new_text = getattr(edit, "new_text", None)
+    if new_text is None:
+        new_text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", edit.snippet.value)  # type: ignore[union-attr]
+    return types.TextEdit(range=edit.range, new_text=new_text)
+
+
+@pytest.mark.parametrize(
+    "separator", ["\x0c", "\x0b", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"]
+)
+async def test_line_ends_the_lsp_does_not_count_do_not_shift_positions(
+    client: LanguageClient, separator: str
+):
+    """Issue 20: a form feed (or another separator Python splits lines at) inside line 0 must
+    not move the failure-to-protect diagnostic onto "She was pushed.", and its quick fix must
+    replace only its own words; an edit typed on line 1 lands where it was typed."""
+    text = (
+        f"Visit notes{separator}seen at home.\n"
+        "Mother failed to protect the children.\nShe was pushed.\n"
+    )
+    uri = _open(client, text)
+    diagnostics = await _diagnostics(client, uri, 1)
+    by_rule = {d.code: d for d in diagnostics}
+    blame = by_rule["victim-blaming/failure-to-protect"]
+    assert blame.range.start.line == 1
+    assert _in_range(text, blame.range) == "Mother failed to protect the children"
+    pushed = by_rule["perpetrator-agency/agentless-violence"]
+    assert pushed.range.start.line == 2 and _in_range(text, pushed.range) == "She was pushed"
+
+    fixed = _apply(text, _edit_of((await _fixes(client, uri, blame))[0]))
+    first, second, third, rest = fixed.split("\n")
+    assert first == f"Visit notes{separator}seen at home."
+    assert third == "She was pushed." and rest == ""
+    assert "failed to protect" not in second and second
+
+    # typed on line 1, before "Mother": the server's copy must agree with the editor's
+    typed = types.Range(
+        start=types.Position(line=1, character=0), end=types.Position(line=1, character=0)
+    )
+    _change(client, uri, 2, "On Monday ", typed)
+    edited = text.replace("Mother failed", "On Monday Mother failed")
+    after = await _diagnostics(client, uri, 2)
+    fresh_uri = _open(client, edited)
+    fresh = await _diagnostics(client, fresh_uri, 1)
+    assert [(d.code, d.range) for d in after] == [(d.code, d.range) for d in fresh]
+    words = {_in_range(edited, d.range) for d in after}
+    assert "Mother failed to protect the children" in words and "She was pushed" in words
+
+
+async def test_a_lone_surrogate_does_not_silence_the_document(client: LanguageClient):
+    """Issue 20: a broken paste (a lone surrogate, valid in JSON as \\ud800) and a NUL: the
+    rest of the document still gets its diagnostics, at the right UTF-16 columns."""
+    text = (
+        "Pasted \ud800 text.\n\ud800 Mother failed to protect the children.\nShe\x00 was pushed.\n"
+    )
+    uri = _open(client, text)
+    diagnostics = await _diagnostics(client, uri, 1)
+    by_rule = {d.code: d for d in diagnostics}
+    blame = by_rule["victim-blaming/failure-to-protect"]
+    assert blame.range.start == types.Position(line=1, character=2)
+    assert _in_range(text, blame.range) == "Mother failed to protect the children"
+    assert "perpetrator-agency/agentless-violence" in by_rule
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=blame.range.start
+        )
+    )
+    assert hover is not None and "failure-to-protect" in hover.contents.value  # type: ignore[union-attr]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(script=edit_scripts())
+async def test_random_edits_give_the_diagnostics_of_the_final_text_opened_fresh(
+    client: LanguageClient, analyzer: Any, script: tuple[str, list[tuple[int, int, str]]]
+):
+    """Issue 20, property: any document (every line end Python knows, astral characters, lone
+    surrogates, NUL) and any sequence of incremental edits, sent in UTF-16 positions, leave
+    the server with the diagnostics of the final text opened fresh, each range inside the
+    document and on the words `check` flags."""
+    text, edits = script
+    uri = _open(client, text)
+    version = 1
+    for at, length, new in edits:
+        start = min(at, len(text))
+        end = min(start + length, len(text))
+        range_ = types.Range(start=_position(text, start), end=_position(text, end))
+        version += 1
+        _change(client, uri, version, new, range_)
+        text = text[: _offset(text, range_.start)] + new + text[_offset(text, range_.end) :]
+    after = await _diagnostics(client, uri, version)
+    fresh = await _diagnostics(client, _open(client, text), 1)
+    assert [(d.code, d.range, d.message) for d in after] == [
+        (d.code, d.range, d.message) for d in fresh
+    ]
+    expected = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())(text)
+    assert sorted(_in_range(text, d.range) for d in after) == sorted(f.text for f in expected)

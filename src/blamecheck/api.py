@@ -16,7 +16,9 @@ from .facts import missing
 from .findings import Finding, Prompt, Suggestion
 from .nlp import load_pipeline
 from .patterns import PackSet
+from .positions import LineIndex
 from .practice import similar_rows
+from .readable import readable
 from .rewrite import QUOTED_NOTE, Facts, alternatives_for, fill
 from .roles import Role, RoleResolver
 
@@ -84,24 +86,6 @@ class ParagraphCache:
             del self.offers[key]
 
 
-class LineIndex:
-    """Code-point offset to 1-based line and column."""
-
-    def __init__(self, text: str):
-        # a line ends at LF, CRLF or a lone CR (old Mac files), as editors count lines
-        self._starts = [0] + [m.end() for m in re.finditer("\r\n|\r|\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self._starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self._starts[lo] + 1
-
-
 class Analyzer:
     """The pipeline, the packs and the compiled engine, built once and reused."""
 
@@ -124,7 +108,7 @@ class Analyzer:
         text still has. Roles are still learnt over the whole document, and a paragraph's
         matches are reused only while what the name table says about its words is the same.
         """
-        blocks = split_blocks(text)
+        blocks = split_blocks(readable(text))
         fresh = [b.text for b in blocks if b.text not in cache.docs]
         for block_text, doc in zip(fresh, self.nlp.pipe(fresh), strict=True):
             cache.docs[block_text] = doc
@@ -143,13 +127,16 @@ class Analyzer:
     ) -> Iterator[list[Finding]]:
         """Findings for each (text, known names), in order, all paragraphs of all texts
         streamed through one nlp.pipe: a folder of reports is parsed in full batches, and
-        texts are read only as the pipe asks for them."""
+        texts are read only as the pipe asks for them.
+
+        Any Python string is accepted: what the engine cannot read (a lone surrogate, NUL) is
+        read as a space (`readable`), and each finding's text is the caller's own."""
         pending: deque[tuple[str, list[Block], dict[str, Role] | None]] = deque()
         docs: list[Doc] = []
 
         def paragraphs() -> Iterator[str]:
             for text, names in items:
-                blocks = split_blocks(text)
+                blocks = split_blocks(readable(text))
                 pending.append((text, blocks, names))
                 yield from (b.text for b in blocks)
 

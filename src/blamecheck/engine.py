@@ -423,8 +423,12 @@ class Engine:
             if start == left:
                 subject_text = doc_text(subject)
         doc = span.doc
-        while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in {"?", ")"}:
-            end -= 1
+        while end > start + 1 and (
+            doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in {"?", ")"})
+        ):
+            end -= 1  # a page break or line end after the sentence is not the writer's wording
+        while start < end - 1 and doc[start].is_space:
+            start += 1
         flagged = doc[start:end]
         found_facts = facts_in(flagged)
         obj = _first_object(flagged)

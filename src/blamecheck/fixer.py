@@ -2,14 +2,21 @@
 
 Fixing runs in passes, as linters with autofix do: apply every non-overlapping chosen
 rewrite, analyse again, and fix what the first pass could not reach (two findings on one
-clause). A rewritten span is not rewritten again unless a wider finding replaces it whole (a
-child-impact sentence around an actorless event), and the passes are bounded; the final
-check then says whether any finding is left on a rewritten span, which would be a bug.
+clause). Three promises hold, and the fuzzer (bench/fuzz_fix.py) and the property tests check
+them on generated documents:
+
+- only flagged words change: an edit replaces exactly the words of one finding;
+- nothing is left flagged on a rewrite: a rewrite that `check` still flags (and that no wider
+  finding is about to replace whole) is taken back, the writer's words restored, and not
+  tried again in this run;
+- fixing the result again changes nothing: the passes go on until a pass has nothing to
+  apply, so the result is a fixed point of the same procedure.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,17 +25,20 @@ from .api import Analyzer
 from .findings import Finding, Suggestion
 from .placeholders import Placeholder, find
 
-MAX_PASSES = 4
+MAX_PASSES = 8
+_LF_LINES = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 @dataclass(frozen=True)
 class Edit:
-    """One replacement, in the offsets of the text it applies to."""
+    """One replacement, in the offsets of the text it applies to; ``original`` is the
+    writer's words it replaced (to take it back)."""
 
     start: int
     end: int
     replacement: str
     rule: str
+    original: str = ""
 
 
 @dataclass
@@ -41,18 +51,16 @@ class FixResult:
     skipped_quoted: int = 0
     skipped_needs_input: int = 0
     skipped_losing: int = 0
+    taken_back: int = 0  # rewrites that were still flagged, so the writer's words stayed
 
     @property
     def changed(self) -> bool:
         return self.text != self.original
 
     def on_rewritten_spans(self) -> list[Finding]:
-        """Findings left inside rewritten text: the rewrite engine promised there would be none."""
-        return [
-            f
-            for f in self.remaining
-            if any(f.start < e.start + len(e.replacement) and e.start < f.end for e in self.applied)
-        ]
+        """Findings left inside rewritten text: the fixer takes such rewrites back, so this is
+        empty unless something is wrong."""
+        return [f for f in self.remaining if any(_overlap(f, e) for e in self.applied)]
 
 
 def choose(finding: Finding, placeholders: bool) -> Suggestion | None:
@@ -77,13 +85,10 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     for edit in sorted(edits, key=lambda e: e.start):
         out.append(text[pos : edit.start])
         out.append(edit.replacement)
+        start = edit.start + shift
+        original = edit.original or text[edit.start : edit.end]
         moved.append(
-            Edit(
-                edit.start + shift,
-                edit.start + shift + len(edit.replacement),
-                edit.replacement,
-                edit.rule,
-            )
+            Edit(start, start + len(edit.replacement), edit.replacement, edit.rule, original)
         )
         shift += len(edit.replacement) - (edit.end - edit.start)
         pos = edit.end
@@ -91,13 +96,28 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     return "".join(out), moved
 
 
-def _shift(done: list[Edit], edits: list[Edit]) -> list[Edit]:
-    """Earlier rewritten spans, moved by the edits of a later pass (which never overlap them)."""
-    out = []
-    for span in done:
-        delta = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.end <= span.start)
-        out.append(Edit(span.start + delta, span.end + delta, span.replacement, span.rule))
-    return out
+def _overlap(finding: Finding, edit: Edit) -> bool:
+    return finding.start < edit.end and edit.start < finding.end
+
+
+def _wider(finding: Finding, edit: Edit) -> bool:
+    """The finding holds the whole rewrite and more (a child-impact sentence around a
+    rewritten actorless clause): replacing it whole is allowed."""
+    return (
+        finding.start <= edit.start
+        and edit.end <= finding.end
+        and finding.end - finding.start > edit.end - edit.start
+    )
+
+
+def _shift(done: list[Edit], at: int, delta: int) -> list[Edit]:
+    """Rewritten spans after ``at`` moved by ``delta`` characters."""
+    return [
+        Edit(d.start + delta, d.end + delta, d.replacement, d.rule, d.original)
+        if d.start >= at
+        else d
+        for d in done
+    ]
 
 
 def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
@@ -106,6 +126,86 @@ def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
 
 
 Reported = Callable[[str], list[Finding]]
+
+
+class _Fixing:
+    """The text being fixed, its rewritten spans and the rewrites taken back."""
+
+    def __init__(self, text: str, placeholders: bool, reported: Reported):
+        self.text = text
+        self.placeholders = placeholders
+        self.reported = reported
+        self.done: list[Edit] = []  # rewritten spans, in the current text's offsets
+        self.refused: set[tuple[str, str]] = set()  # (rule, words) taken back once
+        self.taken_back = 0
+        self.findings = reported(text)
+
+    def plan(self) -> list[Edit]:
+        """This pass's rewrites: findings with an applicable alternative, none overlapping
+        another, none inside a rewrite unless it replaces that rewrite whole."""
+        edits: list[Edit] = []
+        for finding in self.findings:
+            if (finding.rule, finding.text) in self.refused:
+                continue
+            inner = [d for d in self.done if _overlap(finding, d)]
+            if any(not _wider(finding, d) for d in inner):
+                continue  # never rewrite a rewrite, unless a wider finding replaces it whole
+            if any(finding.start < e.end and e.start < finding.end for e in edits):
+                continue  # overlaps an edit of this pass: the next pass looks again
+            suggestion = choose(finding, self.placeholders)
+            if suggestion is None:
+                continue
+            original = self.text[finding.start : finding.end]
+            for d in sorted(inner, key=lambda d: d.start, reverse=True):
+                at = d.start - finding.start  # the writer's words under the inner rewrite
+                original = original[:at] + d.original + original[at + d.end - d.start :]
+            edits.append(
+                Edit(finding.start, finding.end, suggestion.replacement, finding.rule, original)
+            )
+        return edits
+
+    def apply(self, edits: list[Edit]) -> None:
+        new_text, moved = apply_edits(self.text, edits)
+        kept = [
+            d for d in self.done if not any(e.start <= d.start and d.end <= e.end for e in edits)
+        ]
+        shifted = []
+        for d in kept:
+            delta = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.end <= d.start)
+            shifted.append(Edit(d.start + delta, d.end + delta, d.replacement, d.rule, d.original))
+        self.text, self.done = new_text, sorted(shifted + moved, key=lambda d: d.start)
+        self.findings = self.reported(self.text)
+
+    def stale(self) -> list[Edit]:
+        """Rewrites `check` still flags, other than by a wider finding about to replace them."""
+        out = []
+        for d in self.done:
+            for f in self.findings:
+                if not _overlap(f, d):
+                    continue
+                coming = (
+                    _wider(f, d)
+                    and (f.rule, f.text) not in self.refused
+                    and choose(f, self.placeholders) is not None
+                )
+                if not coming:
+                    out.append(d)
+                    break
+        return out
+
+    def take_back(self, edits: list[Edit], final: bool = False) -> None:
+        """Put the writer's words back where these rewrites stand, and never try them again."""
+        for d in sorted(edits, key=lambda d: d.start, reverse=True):
+            self.text = self.text[: d.start] + d.original + self.text[d.end :]
+            self.done = _shift(
+                [x for x in self.done if x != d], d.end, len(d.original) - (d.end - d.start)
+            )
+            self.refused.add((d.rule, d.original))
+            self.taken_back += 1
+        self.findings = self.reported(self.text)
+        if final:  # a finding on restored words stays reported, but is not to be replaced
+            for f in self.findings:
+                self.refused.add((f.rule, f.text))
 
 
 def fix_text(
@@ -120,39 +220,24 @@ def fix_text(
     configuration, inline comments); by default the plain analysis with inline comments.
     """
     reported = reported or (lambda t: _reported(analyzer, t))
-    result = FixResult(original=text, text=text)
-    done: list[Edit] = []  # rewritten spans, in the current text's offsets
-    findings = reported(text)
+    state = _Fixing(text, placeholders, reported)
     for _ in range(MAX_PASSES):
-        edits: list[Edit] = []
-        for finding in findings:
-            if any(
-                finding.start < d.end
-                and d.start < finding.end
-                and not (
-                    finding.start <= d.start
-                    and d.end <= finding.end
-                    and finding.end - finding.start > d.end - d.start
-                )
-                for d in done
-            ):
-                continue  # never rewrite a rewrite, unless a wider finding replaces it whole
-            if any(finding.start < e.end and e.start < finding.end for e in edits):
-                continue  # overlaps an edit of this pass: the next pass looks again
-            suggestion = choose(finding, placeholders)
-            if suggestion is None:
-                continue
-            edits.append(Edit(finding.start, finding.end, suggestion.replacement, finding.rule))
+        stale = state.stale()
+        if stale:
+            state.take_back(stale)
+        edits = state.plan()
         if not edits:
-            break
-        new_text, moved = apply_edits(text, edits)
-        kept = [d for d in done if not any(e.start <= d.start and d.end <= e.end for e in edits)]
-        done = _shift(kept, edits) + moved
-        text = new_text
-        findings = reported(text)
-    result.text = text
-    result.applied = sorted(done, key=lambda e: e.start)
+            if not stale:
+                break
+            continue
+        state.apply(edits)
+    while stale := state.stale():  # out of passes: whatever is still flagged goes back
+        state.take_back(stale, final=True)
+    findings = state.findings
+    result = FixResult(original=text, text=state.text)
+    result.applied = list(state.done)
     result.remaining = findings
+    result.taken_back = state.taken_back
     result.skipped_quoted = sum(1 for f in findings if f.quoted)
     unapplied = [
         f for f in findings if not f.quoted and f.suggestions and choose(f, placeholders) is None
@@ -162,15 +247,21 @@ def fix_text(
         1 for f in unapplied if not any(s.keeps_facts for s in f.suggestions)
     )
     result.skipped_needs_input = len(unapplied) - result.skipped_losing
-    result.placeholders = find(text, analyzer.packs)
+    result.placeholders = find(state.text, analyzer.packs)
     return result
+
+
+def _diff_lines(text: str) -> list[str]:
+    """Lines as `git diff` and `patch` count them: ended by LF only (a form feed or a lone
+    CR inside a line is part of it)."""
+    return _LF_LINES.findall(text)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A unified diff as `git diff` and `patch` read it, with the text's own line endings."""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        _diff_lines(before),
+        _diff_lines(after),
         fromfile=f"a/{path}" if path != "-" else "a/stdin",
         tofile=f"b/{path}" if path != "-" else "b/stdin",
     )

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import documents, inline_ignores, placeholders
-from .api import LineIndex
 from .baseline import Baseline
 from .config import Config
 from .findings import Finding, redacted
 from .formats import FileReport
+from .positions import LineIndex
 
 if TYPE_CHECKING:
     from .api import Analyzer

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .findings import Finding, Suggestion
+from .positions import LineIndex
 
 CODE_WORD = "something"
 
@@ -175,7 +176,6 @@ class Prose:
         """
         if len(original) != self.source_length:
             raise ValueError("relocate() needs the text prose() was made from")
-        from .api import LineIndex  # here, not at the top: api may come to import this module
 
         lines = LineIndex(original)
         moved: list[Finding] = []

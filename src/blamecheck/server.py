@@ -10,10 +10,8 @@ go to the client's log channel and never hold document text.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import functools
 import gc
-import itertools
 import logging
 import os
 import time
@@ -28,7 +26,7 @@ from pydantic.alias_generators import to_camel
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.workspace import PositionCodec, TextDocument
+from pygls.protocol.language_server import lsp_method
 
 from . import __version__, batch, linting
 from . import config as configuration
@@ -37,6 +35,7 @@ from .errors import BlamecheckError
 from .findings import Finding, Severity
 from .ignores import IgnoreStore, context_key
 from .patterns import PLACEHOLDER
+from .positions import Encoding, LineIndex, apply_change, encoding_of
 
 SOURCE = "blamecheck"
 MAX_CHARS = 2_000_000  # larger documents are not analysed while typing (one notice instead)
@@ -84,6 +83,8 @@ class _Open:
     """What the server holds about one open document; dropped when it closes."""
 
     language: str
+    text: str = ""  # the server's own copy, kept by the LSP's line ends (positions.py)
+    version: int | None = None
     cache: ParagraphCache = field(default_factory=ParagraphCache)
     filters: linting.Filters = field(default_factory=linting.Filters)
     task: asyncio.Task[None] | None = None
@@ -91,34 +92,21 @@ class _Open:
     warned_size: bool = False
 
 
-class _Positions:
-    """Code-point offsets to positions in the client's units (UTF-16 unless negotiated).
-
-    The text is split into lines once per publish, and a line of plain ASCII (most of them)
-    needs no conversion at all.
-    """
-
-    def __init__(self, text: str, codec: PositionCodec):
-        self.lines = text.splitlines(True) or [""]
-        self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
-        self.encoding = codec.encoding
-
-    def at(self, offset: int) -> dict[str, int]:
-        line = min(max(0, bisect.bisect_right(self.starts, offset) - 1), len(self.lines) - 1)
-        column = offset - self.starts[line]
-        prefix = self.lines[line][:column]
-        if prefix.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
-            units = column
-        elif self.encoding == types.PositionEncodingKind.Utf8:
-            units = len(prefix.encode("utf-8"))
-        else:
-            units = len(prefix.encode("utf-16-le")) // 2
-        return {"line": line, "character": units}
-
-
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol, except that a request whose parameters do not fit its method still
-    gets its error response (-32602), so the client's request does not wait forever."""
+    gets its error response (-32602), so the client's request does not wait forever, and that
+    edits go to the server's own copy of each document only.
+
+    pygls's own copy splits lines where Python does (form feed, U+2028 ...), not where the LSP
+    does, and while applying an edit it writes a clamped column back into the edit's
+    parameters, so its copy and the edit itself would be wrong after such a character. The
+    server keeps its documents by the LSP's line ends (positions.py); tests/test_positions.py
+    fails the day pygls changes either behaviour.
+    """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        _did_change(server, params)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -190,8 +178,7 @@ class BlamecheckServer(LanguageServer):
         state = self.open.get(uri)
         if state is None:
             return
-        document = self.workspace.get_text_document(uri)
-        version, text = document.version, document.source
+        version, text = state.version, state.text
         findings: list[Finding] = []
         if state.language not in self.settings.languages:
             pass
@@ -221,7 +208,7 @@ class BlamecheckServer(LanguageServer):
                 findings = view.relocate(findings, text)
             self.timing = time.perf_counter() - began
         current = self.open.get(uri)
-        if current is not state or self.workspace.get_text_document(uri).version != version:
+        if current is not state or state.version != version:
             return  # the document moved on (or closed) while this ran: a newer run follows
         state.published = (version, text, findings)
         began = time.perf_counter()
@@ -285,8 +272,7 @@ class BlamecheckServer(LanguageServer):
         if state is None:
             return
         version, text, findings = state.published
-        document = self.workspace.get_text_document(uri)
-        positions = _Positions(text, document.position_codec)
+        positions = LineIndex(text)
         diagnostics = [
             self.diagnostic(positions, text, f) for f in self.visible(uri, text, findings)
         ]
@@ -309,10 +295,19 @@ class BlamecheckServer(LanguageServer):
             return None
         return rule.origin.resolve().as_uri()
 
-    def diagnostic(self, positions: _Positions, text: str, finding: Finding) -> dict[str, Any]:
+    @property
+    def encoding(self) -> Encoding:
+        """The position encoding agreed with the client."""
+        return encoding_of(self.workspace.position_encoding)
+
+    def diagnostic(self, positions: LineIndex, text: str, finding: Finding) -> dict[str, Any]:
         """One diagnostic as the JSON of the LSP specification."""
+        encoding = self.encoding
         out: dict[str, Any] = {
-            "range": {"start": positions.at(finding.start), "end": positions.at(finding.end)},
+            "range": {
+                "start": positions.lsp_position(finding.start, encoding),
+                "end": positions.lsp_position(finding.end, encoding),
+            },
             "message": finding.message,
             "severity": int(self.settings.severity_of(finding)),
             "code": finding.rule,
@@ -390,12 +385,11 @@ async def _configuration_changed(
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def _did_open(ls: BlamecheckServer, params: types.DidOpenTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    ls.open[uri] = _Open(language=params.text_document.language_id)
-    ls.schedule(uri, 0)
+    item = params.text_document
+    ls.open[item.uri] = _Open(language=item.language_id, text=item.text, version=item.version)
+    ls.schedule(item.uri, 0)
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams) -> None:
     """A change is checked at once when no check is pending; changes that arrive while one
     is pending or running (typing faster than a check takes) are gathered into one check,
@@ -403,6 +397,19 @@ def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams)
     state = ls.open.get(params.text_document.uri)
     if state is None:
         return
+    for change in params.content_changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            r = change.range
+            state.text = apply_change(
+                state.text,
+                (r.start.line, r.start.character),
+                (r.end.line, r.end.character),
+                change.text,
+                ls.encoding,
+            )
+        else:
+            state.text = change.text
+    state.version = params.text_document.version
     idle = state.task is None or state.task.done()
     ls.schedule(params.text_document.uri, 0 if idle else ls.settings.debounce_ms / 1000)
 
@@ -451,13 +458,9 @@ def _at(
     if state is None or state.published[0] is None:
         return []
     _, text, findings = state.published
-    document = ls.workspace.get_text_document(uri)
-    snapshot = TextDocument(uri, text, position_codec=document.position_codec)
-    try:
-        lo = snapshot.offset_at_position(start)
-        hi = snapshot.offset_at_position(end)
-    except (IndexError, ValueError):
-        return []
+    lines = LineIndex(text)
+    lo = lines.offset(start.line, start.character, ls.encoding)
+    hi = lines.offset(end.line, end.character, ls.encoding)
     return [f for f in ls.visible(uri, text, findings) if f.start <= hi and lo <= f.end]
 
 

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..api import LineIndex
 from ..findings import Finding
 from ..placeholders import Placeholder
+from ..positions import LineIndex
 from . import FileReport
 
 FORMAT_VERSION = "1"

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..api import LineIndex
 from ..findings import Finding, Severity, Suggestion
 from ..ignores import context_key
 from ..patterns import PackSet, Rule
 from ..placeholders import Placeholder
+from ..positions import LineIndex
 from . import FileReport
 
 SCHEMA_URI = (

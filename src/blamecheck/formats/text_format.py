@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..api import LineIndex
 from ..findings import Finding
+from ..positions import LineIndex
 from . import FileReport
 
 _MAX_CONTEXT = 160
