@@ -141,10 +141,51 @@ def test_corpus_size_and_coverage(analyzer):
             assert near, f"{rule.id} has no near-miss example in {split}"
 
 
-@pytest.mark.parametrize("category", ["victim-blaming", "perpetrator-agency", "child-impact"])
-def test_category_meets_its_targets_on_test(analyzer, category: str):
-    examples = load_corpus(CORPUS, ["test"], set(analyzer.packs.by_id))
+# the in-house test split as it stood before the corpus modelled on public records was added
+# (issue 14): rule changes made for that corpus must not cost these
+IN_HOUSE_FLOORS = {
+    "victim-blaming": (0.96, 0.91),
+    "perpetrator-agency": (0.97, 0.98),
+    "child-impact": (0.98, 0.90),
+}
+
+
+@pytest.mark.parametrize("category", sorted(IN_HOUSE_FLOORS))
+def test_in_house_test_figures_hold(analyzer, category: str):
+    examples = load_corpus(CORPUS, ["test"], set(analyzer.packs.by_id), {"in-house"})
     report = evaluate(analyzer, examples, ["test"])
-    category = report.categories[category]
-    assert category.precision is not None and category.precision >= 0.9
-    assert category.recall is not None and category.recall >= 0.9
+    counts = report.categories[category]
+    precision, recall = IN_HOUSE_FLOORS[category]
+    assert counts.precision is not None and counts.precision >= precision
+    assert counts.recall is not None and counts.recall >= recall
+
+
+def _records(analyzer) -> list:
+    examples = load_corpus(CORPUS, ["dev", "test"], set(analyzer.packs.by_id))
+    return [e for e in examples if e.example.register_name != "in-house"]
+
+
+def test_the_records_corpus_is_large_varied_and_split_by_source(analyzer):
+    records = _records(analyzer)
+    sentences = [e for e in records if e.example.register_name != "policy-paragraph"]
+    assert len(sentences) >= 1500
+    clean = [e for e in sentences if not e.example.expected]
+    assert len(clean) / len(sentences) >= 0.35
+    assert all(e.example.source.startswith(("https://", "http://")) for e in records)
+    sides: dict[str, set[str]] = {}
+    for e in records:
+        sides.setdefault(e.example.source, set()).add(e.split)
+    assert all(len(split) == 1 for split in sides.values()), "a source on both sides"
+    registers = {e.example.register_name for e in sentences}
+    assert {"judgment", "case-review", "inspection", "police", "media"} <= registers
+
+
+def test_eval_prints_the_register_table_and_scores_one_register():
+    code, out, _ = invoke("eval", "--split", "dev", "--register", "police")
+    assert code == 0
+    table = out[out.index("per register") :].splitlines()
+    assert table[1].split()[:3] == ["register", "examples", "all"]
+    assert [line.split()[0] for line in table[2:] if line.strip()][:1] == ["police"]
+    assert "in-house" not in out[out.index("per register") :].split("rewrites")[0]
+    code, _, err = invoke("eval", "--register", "no-such-register")
+    assert code == 2 and "no examples found" in err and "no-such-register" in err

@@ -184,3 +184,35 @@ def test_fix_showing_a_diff_exits_1_when_there_is_something_to_change():
     assert code == 1
     code, out, _ = invoke("fix", "-", stdin="Mr Reid failed to attend the programme.\n")
     assert (code, out) == (0, "")
+
+
+def test_fix_diff_of_a_paged_file_applies_with_git(tmp_path):
+    """Issue 20: a form feed (pdftotext's page break) is inside a line for `git apply` and
+    `patch`, so the diff must not end a line there."""
+    import subprocess
+
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(
+        b"Visit notes\x0cseen at home.\nMother failed to protect the children.\nShe was pushed.\n"
+    )
+    proc = run_cli("fix", "--placeholders", str(notes), cwd=tmp_path)
+    assert proc.returncode == 1 and "No newline" not in proc.stdout
+    (tmp_path / "fix.patch").write_text(proc.stdout.replace(str(notes), "notes.txt"))
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    applied = subprocess.run(
+        ["git", "apply", "fix.patch"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert applied.returncode == 0, applied.stderr
+    text = notes.read_bytes()
+    assert text.startswith(b"Visit notes\x0cseen at home.\n") and b"failed to protect" not in text
+
+
+def test_fix_twice_changes_nothing_more(tmp_path):
+    """Issue 20: `fix --write` run again on its own output leaves it as it is."""
+    report = tmp_path / "case-note.txt"
+    shutil.copy(SAMPLE, report)
+    assert run_cli("fix", "--write", "--placeholders", str(report)).returncode == 1
+    once = report.read_bytes()
+    proc = run_cli("fix", "--write", "--placeholders", str(report))
+    assert report.read_bytes() == once
+    assert "rewrote 0 spans" in proc.stderr and "please report" not in proc.stderr

@@ -18,7 +18,7 @@ from .nlp import load_pipeline
 from .patterns import PackSet
 from .positions import LineIndex
 from .practice import similar_rows
-from .readable import readable
+from .readable import in_writers_quotes, readable
 from .rewrite import QUOTED_NOTE, Facts, alternatives_for, fill
 from .roles import Role, RoleResolver
 
@@ -314,6 +314,13 @@ class Analyzer:
                 if cache is not None:
                     cache.offers[key] = offer
             start, end = block.offset + offer.start, block.offset + offer.end
+            written = text[start:end]
+            suggestions = offer.suggestions
+            if written != block.text[offer.start : offer.end]:  # typographer's quotes
+                suggestions = [
+                    s.model_copy(update={"replacement": in_writers_quotes(s.replacement, written)})
+                    for s in suggestions
+                ]
             line, column = lines.position(start)
             end_line, end_column = lines.position(end)
             findings.append(
@@ -328,8 +335,8 @@ class Analyzer:
                     end_column=end_column,
                     start=start,
                     end=end,
-                    text=text[start:end],
-                    suggestions=offer.suggestions,
+                    text=written,
+                    suggestions=suggestions,
                     prompts=offer.prompts,
                     quoted=hit.quoted,
                     missing=list(hit.missing) if hit.missing is not None else None,

@@ -367,7 +367,16 @@ def fix(
     configs = [batch.config_for(source, options) for source in sources]
     for conf in {id(c): c for c in configs}.values():
         batch.check_configuration(conf, options)
-    totals = {"fixed": 0, "files": 0, "left": 0, "quoted": 0, "input": 0, "losing": 0, "gaps": 0}
+    totals = {
+        "fixed": 0,
+        "files": 0,
+        "left": 0,
+        "quoted": 0,
+        "input": 0,
+        "losing": 0,
+        "taken": 0,
+        "gaps": 0,
+    }
     reading = _Reader(encoding, max_size)
     failed = False
     conf_of = {source: conf for source, conf in zip(sources, configs, strict=True)}
@@ -404,6 +413,7 @@ def fix(
         totals["quoted"] += result.skipped_quoted
         totals["input"] += result.skipped_needs_input
         totals["losing"] += result.skipped_losing
+        totals["taken"] += result.skipped_taken_back
         totals["gaps"] += len(result.placeholders)
         report = FileReport(source.path, result.text, result.remaining, result.placeholders)
         for line in text_format.placeholder_notices(report):
@@ -436,6 +446,11 @@ def _fix_summary(totals: dict[str, int], files: int, wrote: bool) -> str:
         if totals["losing"]:
             why.append(
                 f"{totals['losing']} would drop facts or markup of the flagged words: "
+                "rewrite by hand or with --interactive"
+            )
+        if totals["taken"]:
+            why.append(
+                f"{totals['taken']} still flagged once rewritten, so your words were kept: "
                 "rewrite by hand or with --interactive"
             )
         reason = f" ({'; '.join(why)})" if why else ""
@@ -618,9 +633,18 @@ def evaluate(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.TEXT,
+    register: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--register",
+            help="Score only examples of this register (repeatable): judgment, police, ..., "
+            "in-house.",
+        ),
+    ] = None,
     pack: PackOption = None,
 ) -> None:
-    """Precision, recall and F1 per rule and per category on the labelled corpus."""
+    """Precision, recall and F1 per rule, per category and per register on the labelled
+    corpus."""
     from .api import get_analyzer
     from .evaluation import (
         SPLITS,
@@ -635,7 +659,9 @@ def evaluate(
     analyzer = get_analyzer(tuple(pack or ()))
     splits = list(SPLITS) if split == Split.ALL else [split.value]
     directory = corpus or default_corpus_dir()
-    examples = load_corpus(directory, splits, set(analyzer.packs.by_id))
+    examples = load_corpus(
+        directory, splits, set(analyzer.packs.by_id), set(register) if register else None
+    )
     report = run_evaluation(analyzer, examples, splits)
     if output_format == OutputFormat.JSON:
         print(json.dumps(report.as_dict(), indent=2))

@@ -1,8 +1,12 @@
-"""Precision and recall of the rules on the labelled corpus, per rule and per category.
+"""Precision and recall of the rules on the labelled corpus, per rule, category and register.
 
 A corpus example lists the findings it should produce as labels: a rule id, a category, or
 alternatives joined with "|" when either rule is right. An example with no labels is clean.
 Each label is matched to at most one finding and each finding to at most one label.
+
+Examples modelled on public documents carry the register they imitate (judgment, police, ...)
+and the address of the document; those written for the rules have the register "in-house".
+The register table is what tells memory from generalisation.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from .errors import InputError
 from .findings import Category, Finding
 
 SPLITS = ("dev", "test")
+IN_HOUSE = "in-house"
 
 
 class Example(BaseModel):
@@ -33,6 +38,10 @@ class Example(BaseModel):
         default=[], description="rules a clean example looks like but must not trigger"
     )
     notes: str = ""
+    # "register" is a BaseModel method, so the field takes another name and keeps the key
+    register_name: str = Field(default=IN_HOUSE, alias="register", pattern=r"^[a-z][a-z-]*$")
+    source: str = Field(default="", description="address of the public document it models")
+    clean_kind: str = Field(default="", description="what kind of clean sentence it is")
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,13 @@ def default_corpus_dir() -> Path:
 
 
 def load_corpus(
-    directory: Path, splits: Iterable[str], known_rules: set[str]
+    directory: Path,
+    splits: Iterable[str],
+    known_rules: set[str],
+    registers: set[str] | None = None,
 ) -> list[LoadedExample]:
-    """Every example of the chosen splits, each label checked against the known rules."""
+    """Every example of the chosen splits (and registers, if given), each label checked
+    against the known rules."""
     if not directory.is_dir():
         raise InputError(f"{directory}: corpus folder not found")
     known = known_rules | {c.value for c in Category}
@@ -75,9 +88,11 @@ def load_corpus(
                     for option in label.split("|"):
                         if option not in known:
                             raise InputError(f"{where}: unknown rule or category '{option}'")
-                loaded.append(LoadedExample(example, split, str(path)))
+                if registers is None or example.register_name in registers:
+                    loaded.append(LoadedExample(example, split, str(path)))
     if not loaded:
-        raise InputError(f"{directory}: no examples found for split {', '.join(splits)}")
+        chosen = f" and register {', '.join(sorted(registers))}" if registers else ""
+        raise InputError(f"{directory}: no examples found for split {', '.join(splits)}{chosen}")
     return loaded
 
 
@@ -146,12 +161,55 @@ class RewriteCounts:
 
 
 @dataclass
+class RegisterCounts:
+    """One register's figures at category level, and how its clean sentences fare."""
+
+    examples: int = 0
+    words: int = 0
+    findings: int = 0
+    clean: int = 0
+    clean_flagged: int = 0
+    categories: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> Counts:
+        total = Counts()
+        for counts in self.categories.values():
+            total.tp += counts.tp
+            total.fp += counts.fp
+            total.fn += counts.fn
+        return total
+
+    @property
+    def clean_flagged_share(self) -> float | None:
+        return self.clean_flagged / self.clean if self.clean else None
+
+    @property
+    def per_thousand_words(self) -> float | None:
+        return 1000 * self.findings / self.words if self.words else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "examples": self.examples,
+            "words": self.words,
+            "findings": self.findings,
+            "clean": self.clean,
+            "clean_flagged": self.clean_flagged,
+            "clean_flagged_share": self.clean_flagged_share,
+            "findings_per_1000_words": self.per_thousand_words,
+            "overall": self.overall.as_dict(),
+            "categories": {k: v.as_dict() for k, v in sorted(self.categories.items())},
+        }
+
+
+@dataclass
 class Report:
     splits: list[str]
     examples: int
     rules: dict[str, Counts] = field(default_factory=dict)
     categories: dict[str, Counts] = field(default_factory=dict)
     rewrites: dict[str, RewriteCounts] = field(default_factory=dict)
+    registers: dict[str, RegisterCounts] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -161,6 +219,7 @@ class Report:
             "rules": {k: v.as_dict() for k, v in sorted(self.rules.items())},
             "categories": {k: v.as_dict() for k, v in sorted(self.categories.items())},
             "rewrites": {k: v.as_dict() for k, v in sorted(self.rewrites.items())},
+            "registers": {k: v.as_dict() for k, v in sorted(self.registers.items())},
         }
 
 
@@ -214,18 +273,29 @@ def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str
         for i, finding in enumerate(findings):
             if i not in used:
                 report.rules.setdefault(finding.rule, Counts()).fp += 1
-        # category level
+        # category level, overall and for the example's register
+        register = report.registers.setdefault(loaded.example.register_name, RegisterCounts())
+        register.examples += 1
+        register.words += len(loaded.example.text.split())
+        register.findings += len(findings)
+        if not labels:
+            register.clean += 1
+            register.clean_flagged += bool(findings)
         assignment, used = _assign(labels, findings, exact=False)
         for options, chosen in zip(labels, assignment, strict=True):
             category = _category_of(options[0])
+            tables = (report.categories, register.categories)
             if chosen is not None:
-                report.categories.setdefault(category, Counts()).tp += 1
+                for table in tables:
+                    table.setdefault(category, Counts()).tp += 1
             else:
-                report.categories.setdefault(category, Counts()).fn += 1
+                for table in tables:
+                    table.setdefault(category, Counts()).fn += 1
                 report.errors.append(Error("missed", loaded, "|".join(options)))
         for i, finding in enumerate(findings):
             if i not in used:
-                report.categories.setdefault(finding.category.value, Counts()).fp += 1
+                for table in (report.categories, register.categories):
+                    table.setdefault(finding.category.value, Counts()).fp += 1
                 report.errors.append(Error("false-positive", loaded, finding.rule, finding.text))
     return report
 
@@ -254,6 +324,41 @@ def _fmt(value: float | None) -> str:
     return "   -" if value is None else f"{value:.2f}"
 
 
+_SHORT = {"victim-blaming": "VB", "perpetrator-agency": "PA", "child-impact": "CI"}
+
+
+def _pair(counts: Counts | None) -> str:
+    if counts is None:
+        return "   -/-   "
+    return f"{_fmt(counts.precision)}/{_fmt(counts.recall)}"
+
+
+def _register_table(report: Report) -> list[str]:
+    """Per register: precision/recall overall and per category (category level), the share of
+    clean sentences with any finding, and findings per 1,000 words."""
+    if not report.registers:
+        return []
+    width = max(len("register"), *(len(k) for k in report.registers))
+    categories = [c.value for c in Category]
+    heads = "  ".join(f"{_SHORT.get(c, c) + ' p/r':>9}" for c in categories)
+    lines = [
+        "per register (category level; p/r = precision/recall):",
+        f"{'register':<{width}}  {'examples':>8}  {'all p/r':>9}  {heads}  "
+        f"{'clean':>5} {'flagged':>7}  {'per 1k words':>12}",
+    ]
+    for name, reg in sorted(report.registers.items()):
+        cells = "  ".join(f"{_pair(reg.categories.get(c)):>9}" for c in categories)
+        share = reg.clean_flagged_share
+        flagged = "     -" if share is None else f"{100 * share:5.1f}%"
+        per_k = reg.per_thousand_words
+        lines.append(
+            f"{name:<{width}}  {reg.examples:>8}  {_pair(reg.overall):>9}  {cells}  "
+            f"{reg.clean:>5} {flagged:>7}  {'-' if per_k is None else f'{per_k:.1f}':>12}"
+        )
+    lines.append("")
+    return lines
+
+
 def render_text(report: Report, show_errors: bool) -> str:
     lines = [
         f"Evaluated {report.examples} examples (split: {', '.join(report.splits)})",
@@ -272,6 +377,7 @@ def render_text(report: Report, show_errors: bool) -> str:
                 f"{_fmt(counts.precision):>5} {_fmt(counts.recall):>6} {_fmt(counts.f1):>5}"
             )
         lines.append("")
+    lines += _register_table(report)
     lines.append("rewrites (findings inside quotation marks are kept as evidence, not rewritten):")
     lines.append(
         f"{'name':<{width}}  {'found':>5} {'quoted':>6}  {'has alt':>7} {'complete':>8} "

@@ -51,7 +51,8 @@ class FixResult:
     skipped_quoted: int = 0
     skipped_needs_input: int = 0
     skipped_losing: int = 0
-    taken_back: int = 0  # rewrites that were still flagged, so the writer's words stayed
+    taken_back: int = 0  # rewrites taken back in all (one may be tried again and kept)
+    skipped_taken_back: int = 0  # findings left because their rewrite was still flagged
 
     @property
     def changed(self) -> bool:
@@ -247,6 +248,9 @@ def fix_text(
         1 for f in unapplied if not any(s.keeps_facts for s in f.suggestions)
     )
     result.skipped_needs_input = len(unapplied) - result.skipped_losing
+    result.skipped_taken_back = sum(
+        1 for f in findings if not f.quoted and choose(f, placeholders) is not None
+    )
     result.placeholders = find(state.text, analyzer.packs)
     return result
 

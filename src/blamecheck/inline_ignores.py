@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .findings import Finding
+from .positions import LineIndex
 
 _COMMENT = re.compile(
     r"<!--\s*blamecheck-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->",
@@ -40,17 +41,15 @@ def regions(text: str) -> list[Region]:
     """Where each rule is switched off, as character ranges of ``text``."""
     out: list[Region] = []
     open_since: dict[str, int] = {}
+    lines = LineIndex(text)  # lines as editors count them, so "next line" is theirs
     for match in _COMMENT.finditer(text):
         kind, names = match.group(1).lower(), _names(match.group(2))
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end == -1 else line_end
+        first, last = lines.line_of(match.start()), lines.line_of(match.end())
         if kind == "disable-line":
-            out.append(Region(line_start, line_end, names))
+            out.append(Region(lines.starts[first], lines.content_end(last), names))
         elif kind == "disable-next-line":
-            if line_end < len(text):
-                after = text.find("\n", line_end + 1)
-                out.append(Region(line_end + 1, len(text) if after == -1 else after, names))
+            if last + 1 < len(lines.starts):
+                out.append(Region(lines.starts[last + 1], lines.content_end(last + 1), names))
         elif kind == "disable":
             for name in names:
                 open_since.setdefault(name, match.end())

@@ -37,10 +37,11 @@ class LineIndex:
         self.text = text
         self.starts = [0, *(m.end() for m in LINE_END.finditer(text))]
 
-    def _line(self, offset: int) -> int:
+    def line_of(self, offset: int) -> int:
+        """The 0-based line an offset is on."""
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
-    def _content_end(self, line: int) -> int:
+    def content_end(self, line: int) -> int:
         """Where the line's own characters end, before its line end."""
         if line + 1 < len(self.starts):
             end = self.starts[line + 1]
@@ -50,13 +51,13 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and code-point column, as the command line prints them."""
         offset = min(max(0, offset), len(self.text))
-        line = self._line(offset)
+        line = self.line_of(offset)
         return line + 1, offset - self.starts[line] + 1
 
     def lsp_position(self, offset: int, encoding: Encoding = "utf-16") -> dict[str, int]:
         """The LSP position (0-based line, column in ``encoding`` units) of an offset."""
         offset = min(max(0, offset), len(self.text))
-        line = self._line(offset)
+        line = self.line_of(offset)
         start = self.starts[line]
         return {"line": line, "character": _units(self.text[start:offset], encoding)}
 
@@ -68,7 +69,7 @@ class LineIndex:
             return 0
         if line >= len(self.starts):
             return len(self.text)
-        start, end = self.starts[line], self._content_end(line)
+        start, end = self.starts[line], self.content_end(line)
         if character <= 0:
             return start
         if encoding == "utf-32":
