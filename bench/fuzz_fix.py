@@ -9,8 +9,8 @@ engine cannot encode as it is (NUL, a combining mark with no base). For each it 
 - crashes: `fix` raised;
 - not idempotent: fixing the output again changed it;
 - lost words: words of the input outside every span `check` flags in it that the output no
-  longer has (each stretch of text between two findings must be found in the output, whole
-  and in order: independent of the fixer's own book-keeping);
+  longer has (the words between two findings must all be found in the output, in order:
+  independent of the fixer's own book-keeping);
 - findings on rewritten spans: `check` of the output reports a finding over words that a
   word-level diff of input and output shows as written by `fix`.
 
@@ -87,19 +87,19 @@ def changed_words(before: str, after: str) -> tuple[list[tuple[int, int]], list[
 
 
 def lost_words(before: str, after: str, flagged: list[tuple[int, int]]) -> int:
-    """Words of ``before`` outside the flagged spans that ``after`` no longer has: the
-    stretches between flagged spans must all be found in ``after``, whole and in order."""
+    """Words of ``before`` outside the flagged spans that ``after`` no longer has: the words
+    between flagged spans must all be found in ``after``, in order (a rewrite of a flagged
+    clause may put words of its own between them, never take one away)."""
+    out = [w for w, _, _ in _words(after)]
     cursor, lost, pos = 0, 0, 0
     for start, end in sorted([*flagged, (len(before), len(before))]):
-        gap = before[pos:start].strip()
+        gap = [w for w, _, _ in _words(before[pos:start])]
         pos = max(pos, end)
-        if not _WORD.search(gap):
-            continue
-        found = after.find(gap, cursor)
-        if found < 0:
-            lost += len(_WORD.findall(gap))
-        else:
-            cursor = found + len(gap)
+        for word in gap:
+            try:
+                cursor = out.index(word, cursor) + 1
+            except ValueError:
+                lost += 1
     return lost
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from blamecheck.profiles import Profile
 from blamecheck.roles import RoleResolver
 from blamecheck.specificity import assess
 
@@ -16,8 +17,10 @@ AUDIT = "Domestic abuse impacts on children's social and emotional development."
 GOOD = "Since Mr Reid threatened to cut Ms Clarke's throat, Liam has refused to go to school."
 
 
-def _child_impact(analyzer, text: str) -> list:
-    return [f for f in analyzer.analyse(text) if f.category.value == "child-impact"]
+def _child_impact(analyzer, text: str, profile: Profile = Profile.CASE_RECORD) -> list:
+    """Child-impact findings of ``text`` read as a case record (strictest), unless told."""
+    found = analyzer.analyse(text, profile=profile)
+    return [f for f in found if f.category.value == "child-impact"]
 
 
 def _assess(analyzer, text: str):
@@ -154,3 +157,40 @@ def test_active_exposing_is_not_exposure_framing(analyzer):
 def test_his_account_reported_as_his_is_not_flagged(analyzer):
     text = "Mr Reid said the children were asleep so they were not affected."
     assert _child_impact(analyzer, text) == []
+
+
+RESEARCH = "Research shows that children who witness domestic abuse have poorer outcomes."
+POLICY = (
+    "Section 3 of the Act treats a child who sees or hears domestic abuse as a victim of it. "
+    "Children who live with domestic abuse are at greater risk of emotional harm. "
+    "Practitioners should record how each child is affected."
+)
+
+
+def test_general_prose_is_not_a_case_records_generic_claim(analyzer):
+    # a policy paragraph names no family and reads like law and research: left alone
+    assert _child_impact(analyzer, POLICY, Profile.AUTO) == []
+    assert _child_impact(analyzer, RESEARCH, Profile.AUTO) == []
+    # the same words in a record that names the family are the generic claim
+    record = "Ms Clarke and Mr Reid have two children, Liam and Mia. " + RESEARCH
+    (finding,) = _child_impact(analyzer, record, Profile.AUTO)
+    assert finding.rule == "child-impact/generic-statement"
+    # the configuration decides when told: a case file, or a folder of policy papers
+    assert len(_child_impact(analyzer, POLICY, Profile.CASE_RECORD)) >= 1
+    assert _child_impact(analyzer, record, Profile.GENERAL) == []
+    # a one-line textbook claim with no sign of research or law is still read as a record
+    assert len(_child_impact(analyzer, AUDIT, Profile.AUTO)) == 1
+
+
+def test_profile_in_the_configuration(tmp_path):
+    (tmp_path / "blamecheck.toml").write_text('profile = "general"\n', encoding="utf-8")
+    note = tmp_path / "note.txt"
+    note.write_text("Ms Clarke has two children. " + AUDIT + "\n", encoding="utf-8")
+    code, out, _ = invoke("check", str(note))
+    assert code == 0, out
+    (tmp_path / "blamecheck.toml").write_text('profile = "case-record"\n', encoding="utf-8")
+    code, out, _ = invoke("check", str(tmp_path / "note.txt"))
+    assert code == 1 and "generic-statement" in out
+    (tmp_path / "blamecheck.toml").write_text('profile = "policy"\n', encoding="utf-8")
+    code, _, err = invoke("check", str(note))
+    assert code == 2 and "profile" in err and len(err.strip().splitlines()) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from . import profiles
 from .engine import Engine, Hit, doc_text
 from .facts import missing
 from .findings import Finding, Prompt, Suggestion
@@ -18,6 +19,7 @@ from .nlp import load_pipeline
 from .patterns import PackSet
 from .positions import LineIndex
 from .practice import similar_rows
+from .profiles import Profile
 from .readable import in_writers_quotes, readable
 from .rewrite import QUOTED_NOTE, Facts, alternatives_for, fill
 from .roles import Role, RoleResolver
@@ -95,11 +97,20 @@ class Analyzer:
         self.engine = Engine(self.packs, self.nlp)
         self._priority = {rule.id: i for i, rule in enumerate(self.packs.rules)}
 
-    def analyse(self, text: str, known_names: dict[str, Role] | None = None) -> list[Finding]:
-        return next(iter(self.analyse_many([text], known_names)))
+    def analyse(
+        self,
+        text: str,
+        known_names: dict[str, Role] | None = None,
+        profile: Profile = Profile.AUTO,
+    ) -> list[Finding]:
+        return next(iter(self.analyse_many([text], known_names, profile)))
 
     def analyse_cached(
-        self, text: str, cache: ParagraphCache, known_names: dict[str, Role] | None = None
+        self,
+        text: str,
+        cache: ParagraphCache,
+        known_names: dict[str, Role] | None = None,
+        profile: Profile = Profile.AUTO,
     ) -> list[Finding]:
         """Findings for an edited text, parsing and matching only the paragraphs that changed.
 
@@ -114,39 +125,44 @@ class Analyzer:
             cache.docs[block_text] = doc
         docs = [cache.docs[b.text] for b in blocks]
         cache.prune({b.text for b in blocks})
-        return self._analyse_docs(text, blocks, docs, known_names, cache)
+        return self._analyse_docs(text, blocks, docs, known_names, profile, cache)
 
     def analyse_many(
-        self, texts: Iterable[str], known_names: dict[str, Role] | None = None
+        self,
+        texts: Iterable[str],
+        known_names: dict[str, Role] | None = None,
+        profile: Profile = Profile.AUTO,
     ) -> Iterator[list[Finding]]:
         """Findings for each text, in order."""
-        return self.analyse_stream((text, known_names) for text in texts)
+        return self.analyse_stream((text, known_names, profile) for text in texts)
 
     def analyse_stream(
-        self, items: Iterable[tuple[str, dict[str, Role] | None]], batch_size: int = 64
+        self,
+        items: Iterable[tuple[str, dict[str, Role] | None, Profile]],
+        batch_size: int = 64,
     ) -> Iterator[list[Finding]]:
-        """Findings for each (text, known names), in order, all paragraphs of all texts
+        """Findings for each (text, known names, profile), in order, all paragraphs of all texts
         streamed through one nlp.pipe: a folder of reports is parsed in full batches, and
         texts are read only as the pipe asks for them.
 
         Any Python string is accepted: what the engine cannot read (a lone surrogate, NUL) is
         read as a space (`readable`), and each finding's text is the caller's own."""
-        pending: deque[tuple[str, list[Block], dict[str, Role] | None]] = deque()
+        pending: deque[tuple[str, list[Block], dict[str, Role] | None, Profile]] = deque()
         docs: list[Doc] = []
 
         def paragraphs() -> Iterator[str]:
-            for text, names in items:
+            for text, names, profile in items:
                 blocks = split_blocks(readable(text))
-                pending.append((text, blocks, names))
+                pending.append((text, blocks, names, profile))
                 yield from (b.text for b in blocks)
 
         def ready() -> Iterator[list[Finding]]:
             # the oldest text is complete once the pipe has given back all its paragraphs
             while pending and len(docs) >= len(pending[0][1]):
-                text, blocks, names = pending.popleft()
+                text, blocks, names, profile = pending.popleft()
                 mine = docs[: len(blocks)]
                 del docs[: len(blocks)]
-                yield self._analyse_docs(text, blocks, mine, names)
+                yield self._analyse_docs(text, blocks, mine, names, profile)
 
         for doc in self._parse(paragraphs(), batch_size):
             docs.append(doc)
@@ -174,6 +190,7 @@ class Analyzer:
         blocks: list[Block],
         docs: list[Doc],
         known_names: dict[str, Role] | None,
+        profile: Profile,
         cache: ParagraphCache | None = None,
     ) -> list[Finding]:
         resolver = RoleResolver(self.packs.roles, known_names)
@@ -187,6 +204,10 @@ class Analyzer:
                 if cache is not None:
                     cache.hits[(block.text, names)] = found
             hits.extend((block, hit) for hit in found)
+        family = any(resolver.named(r) for r in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD))
+        sentences = (sentence for doc in docs for sentence in doc.sents)
+        if profiles.resolve(profile, sentences, family) == Profile.GENERAL:
+            hits = [(block, hit) for block, hit in hits if hit.rule.documents != "case-record"]
         actor = self._sole_actor(docs, resolver)
         return self._findings(text, self._dedupe(hits), resolver, actor, cache)
 

@@ -167,7 +167,7 @@ def _documents(
         if source.is_stdin and options.stdin_name:
             document.path = options.stdin_name  # reported, and matched in a baseline, by it
         filters.append(filters_for(conf, options))
-        yield document, conf.known_names()
+        yield document, conf
 
 
 def _kind(source: Source, options: Options) -> Kind:

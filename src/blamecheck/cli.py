@@ -721,7 +721,7 @@ def review(
     analyzer = get_analyzer(batch.packs_for(conf, options))
     _silenced(analyzer, ignore)
     document = linting.load(source, linting.Kind.DOCX, None, max_size)
-    ((_, found),) = linting.analyse(analyzer, [(document, conf.known_names())])
+    ((_, found),) = linting.analyse(analyzer, [(document, conf)])
     outcome = linting.finish(analyzer, document, found, batch.filters_for(conf, options))
     findings = outcome.report.findings
     if document.docx is None:  # load() reads a .docx as Word whatever its name

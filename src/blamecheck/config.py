@@ -10,6 +10,7 @@ that names the file, the key and what was expected.
     packs = ["team-rules.yaml"]                          # extra pattern packs, from this file
     file-types = ["txt", "md", "docx"]                   # what a folder is searched for
     baseline = "blamecheck-baseline.json"                # findings already judged
+    profile = "auto"                                     # or "case-record", "general"
     [severity]                                           # per rule id or category
     "perpetrator-agency" = "error"
     [people]                                             # the people in the case
@@ -29,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .findings import Category, Finding, Severity
+from .profiles import Profile
 from .roles import Role
 
 CONFIG_NAME = "blamecheck.toml"
@@ -74,6 +76,7 @@ class Settings(BaseModel):
     file_types: list[str] = Field(default=list(FILE_TYPES), alias="file-types", min_length=1)
     baseline: str | None = None
     people: People = People()
+    profile: Profile = Profile.AUTO
 
     @field_validator("file_types")
     @classmethod
@@ -111,6 +114,10 @@ class Config:
 
     def known_names(self) -> dict[str, Role] | None:
         return self.settings.people.known_names() or None
+
+    @property
+    def profile(self) -> Profile:
+        return self.settings.profile
 
     def check_rules(self, rule_ids: set[str]) -> None:
         """Every rule id or category named must exist in the loaded packs."""

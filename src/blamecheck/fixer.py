@@ -129,6 +129,26 @@ def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
 Reported = Callable[[str], list[Finding]]
 
 
+def _moved(
+    regions: list[tuple[int, int]], changes: list[tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """Regions of a text after replacing (start, end) spans by ``length`` characters each:
+    a region around or inside a change grows or shrinks with it."""
+
+    def place(pos: int, is_end: bool) -> int:
+        delta = 0
+        for start, end, length in changes:  # in order, none overlapping
+            if end <= pos:
+                delta += length - (end - start)
+            elif start < pos:  # inside the change: to its new start, or its new end
+                return start + delta + (length if is_end else 0)
+            else:
+                break
+        return pos + delta
+
+    return [(place(a, False), place(b, True)) for a, b in regions]
+
+
 class _Fixing:
     """The text being fixed, its rewritten spans and the rewrites taken back."""
 
@@ -140,6 +160,10 @@ class _Fixing:
         self.refused: set[tuple[str, str]] = set()  # (rule, words) taken back once
         self.taken_back = 0
         self.findings = reported(text)
+        # what the writer's check flagged, followed through the edits: a later pass rewrites
+        # only there (a rewrite can change how a neighbouring sentence is parsed, and words
+        # `check` never reported are never the fixer's to change)
+        self.flagged = [(f.start, f.end) for f in self.findings]
 
     def plan(self) -> list[Edit]:
         """This pass's rewrites: findings with an applicable alternative, none overlapping
@@ -148,6 +172,8 @@ class _Fixing:
         for finding in self.findings:
             if (finding.rule, finding.text) in self.refused:
                 continue
+            if not any(finding.start < b and a < finding.end for a, b in self.flagged):
+                continue  # words the check never flagged: left as written
             inner = [d for d in self.done if _overlap(finding, d)]
             if any(not _wider(finding, d) for d in inner):
                 continue  # never rewrite a rewrite, unless a wider finding replaces it whole
@@ -166,6 +192,8 @@ class _Fixing:
         return edits
 
     def apply(self, edits: list[Edit]) -> None:
+        changes = sorted((e.start, e.end, len(e.replacement)) for e in edits)
+        self.flagged = _moved(self.flagged, changes)
         new_text, moved = apply_edits(self.text, edits)
         kept = [
             d for d in self.done if not any(e.start <= d.start and d.end <= e.end for e in edits)
@@ -197,6 +225,7 @@ class _Fixing:
     def take_back(self, edits: list[Edit], final: bool = False) -> None:
         """Put the writer's words back where these rewrites stand, and never try them again."""
         for d in sorted(edits, key=lambda d: d.start, reverse=True):
+            self.flagged = _moved(self.flagged, [(d.start, d.end, len(d.original))])
             self.text = self.text[: d.start] + d.original + self.text[d.end :]
             self.done = _shift(
                 [x for x in self.done if x != d], d.end, len(d.original) - (d.end - d.start)

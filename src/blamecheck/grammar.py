@@ -229,6 +229,7 @@ def passive_subject(verb: Token) -> Token | None:
     return None
 
 
+_TITLES = frozenset({"ms", "mr", "mrs", "miss", "mx", "dr"})
 _OBJECT_PRONOUNS = {"she": "her", "he": "him", "they": "them", "i": "me", "we": "us", "who": "whom"}
 _DROP_RIGHT = frozenset({"punct", "cc", "conj", "agent", "mark"})
 
@@ -285,9 +286,10 @@ def active_parts(
     patient_tokens = doc[patient.left_edge.i : patient.right_edge.i + 1]
     if len(patient_tokens) == 1 and patient.lower_ in _OBJECT_PRONOUNS:
         patient_text = _OBJECT_PRONOUNS[patient.lower_]
-    elif patient_tokens[0].pos_ in {"DET", "NOUN", "ADJ", "NUM"} or (
-        patient_tokens[0].pos_ == "PRON" and patient_tokens[0].dep_ == "poss"
-    ):
+    elif (
+        patient_tokens[0].pos_ in {"DET", "NOUN", "ADJ", "NUM"}
+        or (patient_tokens[0].pos_ == "PRON" and patient_tokens[0].dep_ == "poss")
+    ) and patient_tokens[0].lower_.rstrip(".") not in _TITLES:  # "Ms Cowie's jaw" keeps "Ms"
         patient_text = patient_tokens.text[:1].lower() + patient_tokens.text[1:]
     else:
         patient_text = patient_tokens.text

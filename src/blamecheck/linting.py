@@ -20,6 +20,7 @@ from .config import Config
 from .findings import Finding, redacted
 from .formats import FileReport
 from .positions import LineIndex
+from .profiles import Profile
 
 if TYPE_CHECKING:
     from .api import Analyzer
@@ -75,7 +76,7 @@ def load(source: documents.Source, kind: Kind, encoding: str | None, max_mb: flo
 
 
 def analyse(
-    analyzer: Analyzer, items: Iterable[tuple[Document, dict[str, Role] | None]]
+    analyzer: Analyzer, items: Iterable[tuple[Document, Config]]
 ) -> Iterator[tuple[Document, list[Finding]]]:
     """Findings for each document, in order, offsets into ``document.text``.
 
@@ -88,15 +89,16 @@ def analyse(
 
     order: deque[tuple[Document, Prose | None]] = deque()
 
-    def prose() -> Iterator[tuple[str, dict[str, Role] | None]]:
-        for document, names in items:
+    def prose() -> Iterator[tuple[str, dict[str, Role] | None, Profile]]:
+        for document, config in items:
             view = (
                 markdown_prose(document.text)
                 if document.kind == Kind.MARKDOWN
                 else plain(document.text)
             )
             order.append((document, view))
-            yield (view.text if view is not None else document.text), names
+            text = view.text if view is not None else document.text
+            yield text, config.known_names(), config.profile
 
     for findings in analyzer.analyse_stream(prose()):
         document, view = order.popleft()  # memory stays flat over a long batch
@@ -184,11 +186,10 @@ def finish(
 
 def reporter(analyzer: Analyzer, kind: Kind, filters: Filters) -> Callable[[str], list[Finding]]:
     """What `check` reports for a text of this kind, for `fix` to rewrite and re-check."""
-    names = filters.config.known_names()
 
     def reported(text: str) -> list[Finding]:
         document = Document("", text, kind)
-        ((_, findings),) = analyse(analyzer, [(document, names)])
+        ((_, findings),) = analyse(analyzer, [(document, filters.config)])
         return visible(text, kind, findings, filters)
 
     return reported

@@ -300,6 +300,11 @@ class Rule(_Strict):
         description="a finding covers the matched words; the clause they belong to, when its "
         "rewrite restructures the clause; or the whole sentence",
     )
+    documents: Literal["any", "case-record"] = Field(
+        default="any",
+        description="case-record: the rule reads claims about one family, and is off in "
+        "general prose (policy, research, legislation; see profiles.py)",
+    )
     patterns: list[Pattern] = Field(min_length=1)
     alternatives: list[Alternative] = Field(min_length=1)
     examples: Examples

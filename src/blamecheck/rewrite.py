@@ -116,7 +116,9 @@ def _candidates(
         text = fill(alt.text, facts)
         if text is None:
             continue
-        verbatim = not _FIELD.search(alt.text)
+        # a line quoted from a source stands as written; a frame of placeholders alone still
+        # carries the flagged words' names and dates back
+        verbatim = not _FIELD.search(alt.text) and alt.source is not None
         # the table's own slot: "If (partner) were to become abusive today ..."
         text = text.replace("(partner)", facts.perpetrator or "[partner's name]")
         lost: list[Fact] = []

@@ -195,14 +195,14 @@ class BlamecheckServer(LanguageServer):
 
             view = prose(text) if kind == linting.Kind.MARKDOWN else plain(text)
             analysed = view.text if view is not None else text
-            names = filters.config.known_names()
+            names, profile = filters.config.known_names(), filters.config.profile
             if self.small_edit(analysed, state.cache):
                 # a paragraph or two to parse: quicker here than handed to the worker thread
-                findings = analyzer.analyse_cached(analysed, state.cache, names)
+                findings = analyzer.analyse_cached(analysed, state.cache, names, profile)
             else:  # opening or a large change: off the message loop, so it keeps answering
                 loop = asyncio.get_running_loop()
                 findings = await loop.run_in_executor(
-                    self.worker, analyzer.analyse_cached, analysed, state.cache, names
+                    self.worker, analyzer.analyse_cached, analysed, state.cache, names, profile
                 )
             if view is not None:
                 findings = view.relocate(findings, text)
