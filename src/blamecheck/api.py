@@ -335,6 +335,8 @@ class Analyzer:
                 if cache is not None:
                     cache.offers[key] = offer
             start, end = block.offset + offer.start, block.offset + offer.end
+            while end > start and (text[end - 1].isspace() or text[end - 1] == "\x00"):
+                end -= 1  # never end on white space (a NUL is read as a space)
             written = text[start:end]
             suggestions = offer.suggestions
             if written != block.text[offer.start : offer.end]:  # typographer's quotes

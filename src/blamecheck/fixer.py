@@ -172,7 +172,7 @@ class _Fixing:
         for finding in self.findings:
             if (finding.rule, finding.text) in self.refused:
                 continue
-            if not any(finding.start < b and a < finding.end for a, b in self.flagged):
+            if not self._within_flagged(finding):
                 continue  # words the check never flagged: left as written
             inner = [d for d in self.done if _overlap(finding, d)]
             if any(not _wider(finding, d) for d in inner):
@@ -190,6 +190,43 @@ class _Fixing:
                 Edit(finding.start, finding.end, suggestion.replacement, finding.rule, original)
             )
         return edits
+
+    def _within_flagged(self, finding: Finding) -> bool:
+        """Every word of the finding is one `check` flagged at first, or one `fix` wrote."""
+        spans = sorted([*self.flagged, *((d.start, d.end) for d in self.done)])
+        pos = finding.start
+        for a, b in spans:
+            if b <= pos:
+                continue
+            if a > pos and self.text[pos:a].strip():
+                return False
+            pos = max(pos, b)
+            if pos >= finding.end:
+                return True
+        return not self.text[pos : finding.end].strip()
+
+    def intruders(self) -> list[Edit]:
+        """Rewrites next to a finding that `check` did not make on the writer's text: a
+        rewrite can change how its neighbour is parsed. The nearest rewrite of each such
+        finding is the one to take back, until no such finding is left."""
+        out: list[Edit] = []
+        for f in self.findings:
+            if any(f.start < b and a < f.end for a, b in self.flagged):
+                continue
+            if any(_overlap(f, d) for d in self.done):
+                continue
+            if (f.rule, f.text) in self.refused:
+                continue
+            # the rewrite nearest to it, in its paragraph if there is one there (a name a
+            # rewrite brings in can change who "he" is anywhere in the document)
+            near = [
+                d
+                for d in self.done
+                if "\n\n" not in self.text[min(d.end, f.end) : max(d.start, f.start)]
+            ] or self.done
+            if near:
+                out.append(min(near, key=lambda d: min(abs(d.start - f.end), abs(f.start - d.end))))
+        return list(dict.fromkeys(out))
 
     def apply(self, edits: list[Edit]) -> None:
         changes = sorted((e.start, e.end, len(e.replacement)) for e in edits)
@@ -216,6 +253,7 @@ class _Fixing:
                     _wider(f, d)
                     and (f.rule, f.text) not in self.refused
                     and choose(f, self.placeholders) is not None
+                    and self._within_flagged(f)
                 )
                 if not coming:
                     out.append(d)
@@ -252,7 +290,7 @@ def fix_text(
     reported = reported or (lambda t: _reported(analyzer, t))
     state = _Fixing(text, placeholders, reported)
     for _ in range(MAX_PASSES):
-        stale = state.stale()
+        stale = state.stale() or state.intruders()
         if stale:
             state.take_back(stale)
         edits = state.plan()
@@ -261,7 +299,7 @@ def fix_text(
                 break
             continue
         state.apply(edits)
-    while stale := state.stale():  # out of passes: whatever is still flagged goes back
+    while stale := state.stale() or state.intruders():  # out of passes: they go back
         state.take_back(stale, final=True)
     findings = state.findings
     result = FixResult(original=text, text=state.text)
