@@ -248,7 +248,8 @@ class Analyzer:
             match=flagged,
             actor=people.actor,
             slots=hit.slots,
-            facts=hit.facts,
+            # a spoken question is replaced whole: the whole sentence's names must stay
+            facts=hit.sentence_facts if hit.spoken and not hit.quoted else hit.facts,
             quoted=hit.quoted,
             spoken=hit.spoken,
         )

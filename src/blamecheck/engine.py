@@ -46,6 +46,7 @@ _NP_DEPS = frozenset({"det", "poss", "compound", "case", "predet", "nummod", "am
 _PERSON_ROLES = frozenset(
     {Role.SURVIVOR.value, Role.PERPETRATOR.value, Role.CHILD.value, Role.BOTH.value}
 )
+_TIME_MARKERS = frozenset({"after", "following", "until", "amid"})
 _RESULT_MARKERS = frozenset({"so"})  # introduce a result, not a reason
 _MAX_SUBJECT_GAP = 10  # tokens between a subject and its match still shown as one span
 
@@ -466,7 +467,9 @@ class Engine:
                     result = {t.i for t in token.head.subtree}
                     region = [t for t in token.head.head.subtree if t.i not in result]
                 region = [t for t in region if t.i not in matched]
-                if self._names_his_behaviour(region, resolver):
+                # "after he was released" dates her act; "because he ..." gives a reason:
+                # after a time marker only his threat or violence explains it
+                if self._names_his_behaviour(region, resolver, lower not in _TIME_MARKERS):
                     return True
         # "she could not leave": an inability, not a choice of hers
         if grammar.is_negated(anchor) and any(
@@ -480,11 +483,17 @@ class Engine:
             top.dep_ in {"ccomp", "xcomp", "advcl"} and top.head.lemma_.lower() in self._causative
         )
 
-    def _names_his_behaviour(self, tokens: Any, resolver: RoleResolver) -> bool:
+    def _names_his_behaviour(
+        self, tokens: Any, resolver: RoleResolver, mention_explains: bool = True
+    ) -> bool:
         for token in tokens:
             if token.lower_ in self._concessive:
                 return False
-            if token.pos_ in _ROLE_POS and resolver.role_of(token) == Role.PERPETRATOR:
+            if (
+                mention_explains
+                and token.pos_ in _ROLE_POS
+                and resolver.role_of(token) == Role.PERPETRATOR
+            ):
                 return True
             if token.lemma_.lower() in self._coercion or token.lower_ in self._coercion:
                 return True

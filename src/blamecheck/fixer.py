@@ -286,8 +286,49 @@ def fix_text(
 
     ``reported`` gives the findings `check` would report for a text (its kind, the team's
     configuration, inline comments); by default the plain analysis with inline comments.
+
+    A rewrite taken back in one round may hold once its neighbours are rewritten, so rounds
+    repeat on their own output until one changes nothing: `fix` on its output is a no-op.
     """
     reported = reported or (lambda t: _reported(analyzer, t))
+    result = _fix_round(analyzer, text, placeholders, reported)
+    for _ in range(MAX_ROUNDS - 1):
+        again = _fix_round(analyzer, result.text, placeholders, reported)
+        if again.text == result.text:
+            break
+        changes = _input_changes(again.applied)
+        kept = []
+        for e in result.applied:
+            (start, end), *_ = _moved([(e.start, e.end)], changes)
+            if not any(a < end and start < b for a, b, _ in _output_spans(again.applied)):
+                kept.append(Edit(start, end, e.replacement, e.rule, e.original))
+        again.applied = sorted([*kept, *again.applied], key=lambda d: d.start)
+        again.original = text
+        again.taken_back += result.taken_back
+        result = again
+    return result
+
+
+MAX_ROUNDS = 3
+
+
+def _input_changes(applied: list[Edit]) -> list[tuple[int, int, int]]:
+    """The (start, end, new length) of each edit in the text it was applied to, from its
+    place in the text it produced."""
+    changes, delta = [], 0
+    for e in sorted(applied, key=lambda d: d.start):
+        start = e.start - delta
+        changes.append((start, start + len(e.original), e.end - e.start))
+        delta += (e.end - e.start) - len(e.original)
+    return changes
+
+
+def _output_spans(applied: list[Edit]) -> list[tuple[int, int, int]]:
+    return [(e.start, e.end, 0) for e in applied]
+
+
+def _fix_round(analyzer: Analyzer, text: str, placeholders: bool, reported: Reported) -> FixResult:
+    """One round: passes to a fixed point, with rewrites still flagged taken back."""
     state = _Fixing(text, placeholders, reported)
     for _ in range(MAX_PASSES):
         stale = state.stale() or state.intruders()

@@ -82,9 +82,21 @@ def clause_object(anchor: Token) -> Token | None:
     return None
 
 
+_DENYING_VERBS = frozenset({"refuse", "decline", "stop", "cease", "forbid"})
+
+
 def is_negated(anchor: Token) -> bool:
-    """True when the anchor's clause carries a negation ("has not left", "won't leave")."""
-    for token in clause_chain(anchor):
+    """True when the anchor's clause carries a negation ("has not left", "won't leave").
+
+    A finite verb joined by "and" has its own polarity: in "did not follow the plan and
+    allowed him back" the second verb is not negated ("did not follow and allow" shares it)."""
+    chain = clause_chain(anchor)
+    for i, token in enumerate(chain):
+        if i and chain[i - 1].dep_ == "conj" and chain[i - 1].tag_ in {"VBD", "VBZ", "VBP"}:
+            break
+        # "refused to let him in", "stopped allowing contact": the verb's content is denied
+        if token.dep_ == "xcomp" and token.head.lemma_.lower() in _DENYING_VERBS:
+            return True
         for child in token.children:
             if child.dep_ == "neg" or (
                 child.lower_ in {"never", "no", "not", "n't", "nt"}

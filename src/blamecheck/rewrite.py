@@ -90,8 +90,14 @@ def alternatives_for(
         ranked = [c for _, c in candidates]
         if script is not None:
             ranked.append(script)
+        # an alternative that keeps every name and date first ("Why has Ms Blackwood not
+        # left Mr Quayle?" asks about two named people; the table's questions name neither)
         ranked.sort(
-            key=lambda c: (0 if c.kind == "statement" or _from_table(c) else 1, order[c.kind])
+            key=lambda c: (
+                not c.keeps_facts,
+                0 if c.kind == "statement" or _from_table(c) else 1,
+                order[c.kind],
+            )
         )
     else:
         ranked = [c for _, c in candidates if c.kind in {"rewrite", "statement"}]
@@ -230,6 +236,7 @@ def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
     parts = [first, pivot.redirect, pivot.return_to_mother]
     text = " ".join(_FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), p) for p in parts)
     text = text[:1].upper() + text[1:]
+    text, lost = keep_facts(text, facts.facts)  # names it could not place stay visible
     return Suggestion(
         replacement=text,
         description="Pivot to the perpetrator: validate the concern, redirect it to his "
@@ -237,7 +244,7 @@ def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
         source=pivot.source.seed,
         status="needs-input" if PLACEHOLDER.search(text) else "complete",
         kind="script",
-        keeps_facts=not fact_check.missing(facts.facts, text),
+        keeps_facts=not lost and not fact_check.missing(facts.facts, text),
     )
 
 
