@@ -84,3 +84,14 @@ def test_pygls_still_writes_clamped_columns_into_the_edit():
     position = types.Position(line=0, character=9)
     PositionCodec().position_from_client_units(["a\x0c", "b\n"], position)
     assert position.character != 9
+
+
+def test_the_library_api_reads_past_a_lone_surrogate_and_a_nul():
+    """Issue 20: `api.analyse` never raises on a Python string; the rest is still checked."""
+    from blamecheck import api
+
+    text = "Pasted \ud800 text.\x00 Mother failed to protect the children."
+    findings = api.analyse(text)
+    flagged = [f.text for f in findings if f.rule == "victim-blaming/failure-to-protect"]
+    assert flagged == ["Mother failed to protect the children"]
+    assert all(text[f.start : f.end] == f.text for f in findings)
