@@ -49,7 +49,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from blamecheck.api import get_analyzer
-from blamecheck.evaluation import profile_of
+from blamecheck.evaluation import Counts, profile_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -195,21 +195,12 @@ def out_of_fold(items: Sequence[Item], folds: int = FOLDS) -> list[dict[str, flo
     return scores
 
 
-@dataclass(frozen=True)
-class Score:
-    tp: int
-    fp: int
-    fn: int
-    clean: int
-    clean_flagged: int
+@dataclass
+class Score(Counts):
+    """The evaluation's counts, and how many clean sentences were flagged."""
 
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+    clean: int = 0
+    clean_flagged: int = 0
 
     @property
     def clean_share(self) -> float | None:
