@@ -25,7 +25,8 @@ from .api import Analyzer
 from .findings import Finding, Suggestion
 from .placeholders import Placeholder, find
 
-MAX_PASSES = 8
+MAX_PASSES = 8  # passes in one round
+MAX_ROUNDS = 3  # rounds, each on the last one's output, until one changes nothing
 _LF_LINES = re.compile(r"[^\n]*\n|[^\n]+")
 
 
@@ -111,16 +112,6 @@ def _wider(finding: Finding, edit: Edit) -> bool:
     )
 
 
-def _shift(done: list[Edit], at: int, delta: int) -> list[Edit]:
-    """Rewritten spans after ``at`` moved by ``delta`` characters."""
-    return [
-        Edit(d.start + delta, d.end + delta, d.replacement, d.rule, d.original)
-        if d.start >= at
-        else d
-        for d in done
-    ]
-
-
 def _reported(analyzer: Analyzer, text: str) -> list[Finding]:
     """What `check` reports: inline blamecheck-disable comments are respected."""
     return inline_ignores.split(text, analyzer.analyse(text))[0]
@@ -147,6 +138,15 @@ def _moved(
         return pos + delta
 
     return [(place(a, False), place(b, True)) for a, b in regions]
+
+
+def _moved_edits(edits: list[Edit], changes: list[tuple[int, int, int]]) -> list[Edit]:
+    """Rewritten spans after ``changes`` (none of which falls inside them)."""
+    out = []
+    for e in edits:
+        ((start, end),) = _moved([(e.start, e.end)], changes)
+        out.append(Edit(start, end, e.replacement, e.rule, e.original))
+    return out
 
 
 class _Fixing:
@@ -177,7 +177,7 @@ class _Fixing:
             inner = [d for d in self.done if _overlap(finding, d)]
             if any(not _wider(finding, d) for d in inner):
                 continue  # never rewrite a rewrite, unless a wider finding replaces it whole
-            if any(finding.start < e.end and e.start < finding.end for e in edits):
+            if any(_overlap(finding, e) for e in edits):
                 continue  # overlaps an edit of this pass: the next pass looks again
             suggestion = choose(finding, self.placeholders)
             if suggestion is None:
@@ -235,10 +235,7 @@ class _Fixing:
         kept = [
             d for d in self.done if not any(e.start <= d.start and d.end <= e.end for e in edits)
         ]
-        shifted = []
-        for d in kept:
-            delta = sum(len(e.replacement) - (e.end - e.start) for e in edits if e.end <= d.start)
-            shifted.append(Edit(d.start + delta, d.end + delta, d.replacement, d.rule, d.original))
+        shifted = _moved_edits(kept, changes)
         self.text, self.done = new_text, sorted(shifted + moved, key=lambda d: d.start)
         self.findings = self.reported(self.text)
 
@@ -263,11 +260,10 @@ class _Fixing:
     def take_back(self, edits: list[Edit], final: bool = False) -> None:
         """Put the writer's words back where these rewrites stand, and never try them again."""
         for d in sorted(edits, key=lambda d: d.start, reverse=True):
-            self.flagged = _moved(self.flagged, [(d.start, d.end, len(d.original))])
+            change = [(d.start, d.end, len(d.original))]
+            self.flagged = _moved(self.flagged, change)
             self.text = self.text[: d.start] + d.original + self.text[d.end :]
-            self.done = _shift(
-                [x for x in self.done if x != d], d.end, len(d.original) - (d.end - d.start)
-            )
+            self.done = _moved_edits([x for x in self.done if x != d], change)
             self.refused.add((d.rule, d.original))
             self.taken_back += 1
         self.findings = self.reported(self.text)
@@ -293,23 +289,22 @@ def fix_text(
     reported = reported or (lambda t: _reported(analyzer, t))
     result = _fix_round(analyzer, text, placeholders, reported)
     for _ in range(MAX_ROUNDS - 1):
+        if not result.skipped_taken_back:
+            break  # nothing left that a new round would try: the text is already stable
         again = _fix_round(analyzer, result.text, placeholders, reported)
         if again.text == result.text:
             break
-        changes = _input_changes(again.applied)
-        kept = []
-        for e in result.applied:
-            (start, end), *_ = _moved([(e.start, e.end)], changes)
-            if not any(a < end and start < b for a, b, _ in _output_spans(again.applied)):
-                kept.append(Edit(start, end, e.replacement, e.rule, e.original))
+        earlier = _moved_edits(result.applied, _input_changes(again.applied))
+        kept = [
+            e
+            for e in earlier
+            if not any(e.start < a.end and a.start < e.end for a in again.applied)
+        ]
         again.applied = sorted([*kept, *again.applied], key=lambda d: d.start)
         again.original = text
         again.taken_back += result.taken_back
         result = again
     return result
-
-
-MAX_ROUNDS = 3
 
 
 def _input_changes(applied: list[Edit]) -> list[tuple[int, int, int]]:
@@ -321,10 +316,6 @@ def _input_changes(applied: list[Edit]) -> list[tuple[int, int, int]]:
         changes.append((start, start + len(e.original), e.end - e.start))
         delta += (e.end - e.start) - len(e.original)
     return changes
-
-
-def _output_spans(applied: list[Edit]) -> list[tuple[int, int, int]]:
-    return [(e.start, e.end, 0) for e in applied]
 
 
 def _fix_round(analyzer: Analyzer, text: str, placeholders: bool, reported: Reported) -> FixResult:
