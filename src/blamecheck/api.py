@@ -204,10 +204,12 @@ class Analyzer:
                 if cache is not None:
                     cache.hits[(block.text, names)] = found
             hits.extend((block, hit) for hit in found)
-        family = any(resolver.named(r) for r in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD))
-        sentences = (sentence for doc in docs for sentence in doc.sents)
-        if profiles.resolve(profile, sentences, family) == Profile.GENERAL:
-            hits = [(block, hit) for block, hit in hits if hit.rule.documents != "case-record"]
+        if any(hit.rule.documents == "case-record" for _, hit in hits):
+            # only then does it matter what kind of document this is (read on every edit)
+            family = any(resolver.named(r) for r in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD))
+            sentences = (sentence for doc in docs for sentence in doc.sents)
+            if profiles.resolve(profile, sentences, family) == Profile.GENERAL:
+                hits = [(b, hit) for b, hit in hits if hit.rule.documents != "case-record"]
         actor = self._sole_actor(docs, resolver)
         return self._findings(text, self._dedupe(hits), resolver, actor, cache)
 
@@ -400,8 +402,8 @@ def _one_or_choice(names: list[str]) -> str | None:
     return None
 
 
-_OPENING = "\"“‘'(["
-_CLOSING = "\"”’')]"
+_OPENING = "\"'(["  # typographer's quotes are read as these (readable.py)
+_CLOSING = "\"')]"
 
 
 def _spoken_bounds(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:

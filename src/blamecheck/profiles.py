@@ -54,12 +54,9 @@ _QUANTIFIERS = frozenset({"every", "any", "each", "all", "most", "many", "some",
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
-def looks_general(sentence: Span) -> bool:
-    """Whether a sentence reads like research, statistics, legislation or guidance: one of
-    their signs in its words, or a subject that is a group rather than a person ("children
-    who live with it", "practitioners", "every child", "a child who sees ...")."""
-    if _GENERAL_SIGNS.search(sentence.text):
-        return True
+def about_a_group(sentence: Span) -> bool:
+    """Whether a sentence's subject is a group rather than a person ("children who live
+    with it", "practitioners", "every child", "a child who sees ...")."""
     for token in sentence:
         if token.dep_ not in _SUBJECTS or token.head.dep_ not in {"ROOT", "ccomp", "conj"}:
             continue
@@ -88,7 +85,7 @@ def resolve(profile: Profile, sentences: Iterable[Span], names_family: bool) -> 
     sentences = [s for s in sentences if any(t.is_alpha for t in s)]
     if any(_GENERAL_SIGNS.search(s.text) for s in sentences):
         return Profile.GENERAL
-    verdicts = [looks_general(s) for s in sentences]
+    verdicts = [about_a_group(s) for s in sentences]
     if verdicts and 2 * sum(verdicts) >= len(verdicts):
         return Profile.GENERAL
     return Profile.CASE_RECORD
