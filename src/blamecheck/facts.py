@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .roles import TITLE_WORDS
+
 _MONTHS = frozenset(
     [
         "january",
@@ -60,7 +62,6 @@ _DAYS = frozenset(
     ]
 )
 _DATE_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC_DATE = re.compile(
     r"^\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?$|^\d{1,2}(?::\d\d)?\s?[ap]m$", re.I
@@ -104,7 +105,7 @@ def _kind(token: Token) -> str | None:
     if token.pos_ == "PROPN" and token.is_alpha and (token.is_title or token.is_upper):
         # short capitals are abbreviations ("DA", "CP", "GP"), not names
         return None if token.is_upper and len(token.text) <= 3 else "name"
-    if token.lower_.rstrip(".") in _TITLES and token.i + 1 < len(token.doc):
+    if token.lower_.rstrip(".") in TITLE_WORDS and token.i + 1 < len(token.doc):
         nxt = token.nbor(1)
         if nxt.pos_ == "PROPN":
             return "name"

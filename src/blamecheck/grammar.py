@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .roles import TITLE_WORDS
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Dependencies through which a predicate shares the subject of its head.
 _CLIMB_DEPS = frozenset(
@@ -142,7 +144,7 @@ def is_question(sentence: Span) -> bool:
     return False
 
 
-_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you’re"})
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're"})
 
 
 def is_spoken(sentence: Span) -> bool:
@@ -241,7 +243,6 @@ def passive_subject(verb: Token) -> Token | None:
     return None
 
 
-_TITLES = frozenset({"ms", "mr", "mrs", "miss", "mx", "dr"})
 _OBJECT_PRONOUNS = {"she": "her", "he": "him", "they": "them", "i": "me", "we": "us", "who": "whom"}
 _DROP_RIGHT = frozenset({"punct", "cc", "conj", "agent", "mark"})
 
@@ -301,7 +302,7 @@ def active_parts(
     elif (
         patient_tokens[0].pos_ in {"DET", "NOUN", "ADJ", "NUM"}
         or (patient_tokens[0].pos_ == "PRON" and patient_tokens[0].dep_ == "poss")
-    ) and patient_tokens[0].lower_.rstrip(".") not in _TITLES:  # "Ms Cowie's jaw" keeps "Ms"
+    ) and patient_tokens[0].lower_.rstrip(".") not in TITLE_WORDS:  # "Ms Cowie's jaw" keeps "Ms"
         patient_text = patient_tokens.text[:1].lower() + patient_tokens.text[1:]
     else:
         patient_text = patient_tokens.text

@@ -244,7 +244,7 @@ def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
         source=pivot.source.seed,
         status="needs-input" if PLACEHOLDER.search(text) else "complete",
         kind="script",
-        keeps_facts=not lost and not fact_check.missing(facts.facts, text),
+        keeps_facts=not lost,
     )
 
 

@@ -331,7 +331,7 @@ class RoleResolver:
     @property
     def titles(self) -> frozenset[str]:
         """Adult titles ("ms", "mr"), lower case."""
-        return frozenset(self._titles) | _TITLE_WORDS
+        return frozenset(self._titles) | TITLE_WORDS
 
     def display_of(self, token: Token, role: Role) -> str | None:
         """How the document writes the person in ``role`` whose surname or name is ``token``;
@@ -352,7 +352,7 @@ class RoleResolver:
         return found or sorted(self._given_people.get(role, []))
 
 
-_TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})
+TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})
 
 
 def _propn_chunks(doc: Doc) -> list[list[Token]]:
@@ -360,7 +360,7 @@ def _propn_chunks(doc: Doc) -> list[list[Token]]:
     chunks: list[list[Token]] = []
     current: list[Token] = []
     for tok in doc:
-        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title and tok.lower_ not in _TITLE_WORDS:
+        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title and tok.lower_ not in TITLE_WORDS:
             current.append(tok)
         else:
             if current:
