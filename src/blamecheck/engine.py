@@ -569,7 +569,7 @@ def doc_text(token: Token) -> str:
 
 # -- text helpers -------------------------------------------------------------------------
 
-_QUOTE_PAIRS = {'"': '"', "“": "”", "‘": "’", "'": "'"}
+_QUOTE_PAIRS = {'"': '"', "'": "'"}  # typographer's quotes are read as these (readable.py)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 

@@ -41,7 +41,7 @@ _KEYBOARD = str.maketrans(
         "\u2033": '"',
     }
 )
-_CURLY = set("\u2018\u2019\u201a\u201b\u02bc\u2032\u201c\u201d\u201e\u201f\u2033")
+_CURLY = frozenset(map(chr, _KEYBOARD))
 _OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013-]))'")
 _DOUBLE = re.compile('"')
 
