@@ -239,15 +239,17 @@ class _Fixing:
         self.text, self.done = new_text, sorted(shifted + moved, key=lambda d: d.start)
         self.findings = self.reported(self.text)
 
-    def stale(self) -> list[Edit]:
-        """Rewrites `check` still flags, other than by a wider finding about to replace them."""
+    def stale(self, final: bool = False) -> list[Edit]:
+        """Rewrites `check` still flags, other than by a wider finding about to replace them
+        (once the passes have run out, ``final``, nothing more is about to come)."""
         out = []
         for d in self.done:
             for f in self.findings:
                 if not _overlap(f, d):
                     continue
                 coming = (
-                    _wider(f, d)
+                    not final
+                    and _wider(f, d)
                     and (f.rule, f.text) not in self.refused
                     and choose(f, self.placeholders) is not None
                     and self._within_flagged(f)
@@ -331,7 +333,7 @@ def _fix_round(analyzer: Analyzer, text: str, placeholders: bool, reported: Repo
                 break
             continue
         state.apply(edits)
-    while stale := state.stale() or state.intruders():  # out of passes: they go back
+    while stale := state.stale(final=True) or state.intruders():  # out of passes: back
         state.take_back(stale, final=True)
     findings = state.findings
     result = FixResult(original=text, text=state.text)
