@@ -130,9 +130,13 @@ def test_missing_parts_are_named_and_the_frame_keeps_what_the_sentence_says(anal
 def test_the_frame_offers_the_documents_children_and_names_him(analyzer):
     findings = analyzer.analyse(SAMPLE.read_text(encoding="utf-8"))
     exposure = next(f for f in findings if f.rule == "child-impact/exposure-framing")
+    # no one the sentence does not name: the document's people are the writer's choices
     assert exposure.suggestions[0].replacement.startswith(
-        "Since Mr Reid [what he did], [Liam or Mia] has ["
+        "Since [his name] [what he did], [child's name] has ["
     )
+    choice = exposure.suggestions[1]
+    assert choice.kind == "choice"
+    assert choice.replacement.startswith("Since Mr Reid [what he did], [child's name] has [")
     narrow = next(f for f in findings if f.rule == "child-impact/narrow-incident-lens")
     assert "Mia has [" in narrow.suggestions[0].replacement
     assert "whether or not Mia saw or heard it" in narrow.suggestions[0].replacement

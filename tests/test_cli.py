@@ -184,13 +184,17 @@ def test_agentless_passive_gets_an_active_rewrite_with_a_placeholder_actor():
     assert finding["suggestions"][0]["status"] == "needs-input"
 
 
-def test_the_actor_the_document_names_is_proposed():
+def test_the_actor_the_document_names_is_a_choice_never_the_rewrite():
+    """Issue 15: who did an act the writer left without an actor is the writer's to say."""
     text = "Mr Reid punched Ms Clarke in March.\nMs Clarke was assaulted on 3 March.\n"
     code, out, _ = invoke("check", "--format", "json", "-", stdin=text)
     (finding,) = json.loads(out)["files"][0]["findings"]
     assert code == 1 and finding["line"] == 2
-    assert finding["suggestions"][0]["replacement"] == "Mr Reid assaulted Ms Clarke on 3 March"
-    assert finding["suggestions"][0]["status"] == "complete"
+    top, choice = finding["suggestions"][:2]
+    assert top["replacement"] == "[who did this] assaulted Ms Clarke on 3 March"
+    assert top["status"] == "needs-input" and top["kind"] == "rewrite"
+    assert choice["replacement"] == "Mr Reid assaulted Ms Clarke on 3 March"
+    assert choice["kind"] == "choice" and choice["description"].startswith("Your decision")
 
 
 def test_two_named_actors_leave_the_placeholder():

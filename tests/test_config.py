@@ -75,8 +75,10 @@ def test_people_fill_the_rewrites_without_a_clue_in_the_text(tmp_path: Path):
     )
     _, after, _ = _json(str(bare / "visit.txt"))
     (finding,) = after["files"][0]["findings"]
-    top = finding["suggestions"][0]["replacement"]
-    assert top.startswith("Dean ") and "Sarah" in top and "Liam" in top
+    top, choice = finding["suggestions"][:2]
+    # the configured names are the writer's choices, never written in for her
+    assert top["replacement"].startswith("[his name] ") and "Dean" not in top["replacement"]
+    assert choice["kind"] == "choice" and choice["replacement"].startswith("Dean Walsh ")
 
 
 def test_pyproject_tool_table_is_used_and_blamecheck_toml_wins(tmp_path: Path):
@@ -180,5 +182,10 @@ def test_people_who_share_a_surname_are_told_apart_by_first_name(tmp_path: Path)
         encoding="utf-8",
     )
     _, payload, _ = _json(str(path))
-    tops = [f["suggestions"][0]["replacement"] for f in payload["files"][0]["findings"]]
-    assert tops == ["Dean Walsh assaulted Sarah Walsh on 3 March", "Dean Walsh pushed her"]
+    findings = payload["files"][0]["findings"]
+    tops = [f["suggestions"][0]["replacement"] for f in findings]
+    assert tops == ["[who did this] assaulted Sarah Walsh on 3 March", "[who did this] pushed her"]
+    choices = [
+        s["replacement"] for f in findings for s in f["suggestions"] if s["kind"] == "choice"
+    ]
+    assert choices == ["Dean Walsh assaulted Sarah Walsh on 3 March", "Dean Walsh pushed her"]

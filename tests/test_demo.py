@@ -50,7 +50,8 @@ def test_demo_in_a_narrow_terminal_stacks_each_pair(analyzer):
     findings = analyzer.analyse(SAMPLE.read_text(encoding="utf-8"))
     assert proc.stdout.count("✗ DESTRUCTIVE") == len(findings)
     assert "»Ms Clarke was assaulted on 3 March 2026«" in proc.stdout
-    assert "»Mr Reid assaulted Ms Clarke on 3 March 2026«" in proc.stdout
+    assert "»[who did this] assaulted Ms Clarke on 3 March 2026«" in proc.stdout
+    assert "✓ INSTEAD (your own words)" in proc.stdout  # where no rewrite fits
     assert "Kept as evidence" in proc.stdout  # the quoted question
     assert "Principle" not in proc.stdout or "Intervene with the perpetrator" in proc.stdout
 
@@ -88,9 +89,14 @@ def test_demo_html_is_one_self_contained_page(tmp_path, analyzer):
     assert page.count('<section class="pair"') == len(findings)
     # destructive and constructive are told apart by words and symbols, not only colour
     assert page.count('<span class="label">Destructive</span>') == len(findings)
-    assert page.count('<span class="label">Constructive</span>') == len(findings) - 1
+    rewritten = [f for f in findings if f.suggestions and not f.quoted]
+    assert page.count('<span class="label">Constructive</span>') == len(rewritten)
+    assert page.count('<span class="label">Instead</span>') == len(findings) - len(rewritten)
     assert "<del>Ms Clarke was assaulted on 3 March 2026</del>" in page
-    assert "<ins>Mr Reid assaulted Ms Clarke on 3 March 2026</ins>" in page
+    assert (
+        '<ins><span class="placeholder">[who did this]</span> assaulted Ms Clarke on 3 March 2026'
+        "</ins>" in page
+    )
     assert '<span class="placeholder">[what he did]</span>' in page
     assert "@media print" in page
     assert "Intervene with the perpetrator" in page

@@ -49,6 +49,10 @@ ASSAULT = "Ms Clarke was assaulted on 3 March 2026"
 TABLE_LINES = (20, 22)  # "The couple have a volatile relationship..." and "Liam's school..."
 HEADER_LINE = "Mum allowed Mr Reid back into the family home."
 SLAPPED = "Ms Clarke was slapped in the kitchen on 6 April 2026."
+# words said to her, whose top alternative is complete (the practice table's question): what
+# --apply may write; a written sentence's rewrite has the writer's slots and never is
+SAID = "You need to stop contact and seek legal advice."
+YOURS = "It is your responsibility to keep your children safe."
 
 
 def _line(number: int) -> str:
@@ -100,6 +104,10 @@ def _rich_docx(path: Path) -> Path:
             paragraph.add_run("assaulted").bold = True
             paragraph.add_run(" on 3 March 2026")
             paragraph.add_run(after)
+            said = document.add_paragraph()
+            said.add_run("You need ").italic = True
+            said.add_run("to stop contact").bold = True
+            said.add_run(" and seek legal advice.")
         elif line.startswith("Ms Clarke presented"):
             before, after = line.split("Mother failed")
             paragraph = document.add_paragraph(before)
@@ -115,7 +123,7 @@ def _rich_docx(path: Path) -> Path:
     table.cell(0, 1).text = _line(TABLE_LINES[0])
     table.cell(1, 0).text = "Since the visit"
     table.cell(1, 1).text = _line(TABLE_LINES[1])
-    table.cell(1, 1).add_paragraph(SLAPPED)
+    table.cell(1, 1).add_paragraph(YOURS)
     document.sections[0].header.paragraphs[0].text = HEADER_LINE
     document.save(str(path))
     return path
@@ -400,15 +408,15 @@ def test_text_is_what_word_shows(tmp_path: Path, analyzer: Analyzer):
         "</w:p>"
     )
     document.add_paragraph("")._p.addnext(tricky)
-    linked = document.add_paragraph("Ms Clarke was ")
+    linked = document.add_paragraph("You need to ")
     linked._p.append(
         parse_xml(
-            f'<w:hyperlink {nsdecls("w")} w:anchor="top"><w:r><w:t>punched</w:t></w:r>'
+            f'<w:hyperlink {nsdecls("w")} w:anchor="top"><w:r><w:t>stop contact</w:t></w:r>'
             "</w:hyperlink>"
         )
     )
-    linked.add_run(" on 5 April 2026.")
-    document.add_paragraph(SLAPPED)
+    linked.add_run(" and seek legal advice.")
+    document.add_paragraph(YOURS)
     source = tmp_path / "tricky.docx"
     document.save(str(source))
 
@@ -418,29 +426,29 @@ def test_text_is_what_word_shows(tmp_path: Path, analyzer: Analyzer):
         "",
         "Mum allowed Mr Reid back into the family home.\tSeen on 6 April 2026\nPage 2 signed"
         " at Falkirk",
-        "Ms Clarke was punched on 5 April 2026.",
-        SLAPPED,
+        SAID,
+        YOURS,
     ]
     findings = analyzer.analyse(read.text)
     assert {f.text for f in findings} >= {
         "Mum allowed Mr Reid back into the family home",
-        "Ms Clarke was punched on 5 April 2026",
-        SLAPPED.rstrip("."),
+        SAID,
+        YOURS,
     }
     target = tmp_path / "tricky.reviewed.docx"
     result = write_review(source, target, read, findings, apply=True)
     assert result.comments == len(findings)
     assert _comments(target).pop("0") == ("SW", "SW", "Check the date.")
-    _assert_comments_match(target, findings, [f for f in findings if f.text in SLAPPED])
+    _assert_comments_match(target, findings, [f for f in findings if f.text == YOURS])
     # the rewrite across a link stays a comment, and the notice says why, without the words
     assert result.applied == 1
     (notice,) = result.notices
-    assert notice.startswith("paragraph 4, column 1: perpetrator-agency/agentless-violence")
-    assert "link" in notice and "Clarke" not in notice
+    assert notice.startswith("paragraph 4, column 1: victim-blaming/practice-table")
+    assert "link" in notice and "contact" not in notice
     accepted = etree.fromstring(_normalised(_zip_read(target, "word/document.xml"), accept=True))
     paragraphs = [_text_of(p) for p in accepted.iter(qn("w:p"))]
-    assert paragraphs[-1] == "Mr Reid slapped Ms Clarke in the kitchen on 6 April 2026."
-    assert paragraphs[-2] == "Ms Clarke was punched on 5 April 2026."
+    assert paragraphs[-1] == "Both parents are equally responsible for keeping children safe."
+    assert paragraphs[-2] == SAID
 
 
 def _zip_read(path: Path, name: str) -> bytes:
@@ -530,7 +538,7 @@ def test_review_apply_writes_tracked_changes(tmp_path: Path, analyzer: Analyzer)
         and not f.quoted
         and not any(o is not f and o.start < f.end and f.start < o.end for o in findings)
     ]
-    assert {f.text for f in applied} == {ASSAULT, SLAPPED.rstrip(".")}
+    assert {f.text for f in applied} == {SAID, YOURS}
     assert proc.stderr.strip().splitlines()[-1] == (
         f"blamecheck: {target}: {len(body)} comments (2 applied as tracked changes); "
         "1 in headers or footers listed above"
@@ -550,7 +558,7 @@ def test_review_apply_writes_tracked_changes(tmp_path: Path, analyzer: Analyzer)
     assert not [t for d in deletions for t in d.iter(qn("w:t"))]  # deleted text is w:delText
     # the flagged words ran over three runs (italic, bold, plain): one w:del holds them all,
     # and the replacement takes the first run's formatting
-    (assault,) = [d for d in deletions if "assaulted" in "".join(d.itertext())]
+    (assault,) = [d for d in deletions if "stop contact" in "".join(d.itertext())]
     assert len(assault.findall(qn("w:r"))) == 3
     inserted = assault.getnext()
     assert inserted.tag == qn("w:ins")
@@ -566,7 +574,8 @@ def test_review_apply_writes_tracked_changes(tmp_path: Path, analyzer: Analyzer)
     body_paragraphs = [p for p in document.paragraphs if p.story == "body"]
     assert "\n\n".join(shown) == expected[: len(expected) - _header_length(document)]
     assert len(shown) == len(body_paragraphs)
-    assert ASSAULT not in "".join(shown) and "Mr Reid assaulted Ms Clarke" in "".join(shown)
+    assert SAID not in "".join(shown) and "What can we do to help you feel safer?" in "".join(shown)
+    assert ASSAULT in "".join(shown)  # a written rewrite has slots only the writer fills
 
     _convert_with_libreoffice(target, tmp_path)
 
@@ -870,6 +879,10 @@ FIELD_PARAGRAPHS = [
         _code(" IF ") + _field(_code(" MERGEFIELD x "), None) + _code(' = 1 "a" "b" '), "kicked"
     )
     + _run("."),
+    # words said to her, whose alternative is complete: --apply would take in the field
+    _run("You need to ")
+    + _field(_code(" MERGEFIELD act "), "stop contact")
+    + _run(" and seek legal advice."),
 ]
 
 
@@ -929,11 +942,10 @@ def test_review_keeps_comments_out_of_fields(tmp_path: Path, analyzer: Analyzer,
         _zip_read(source, "word/document.xml")
     )
     if apply:
-        # every rewrite (complete: Mr Reid is named) takes in a field: comments, with notices
+        # the one complete alternative takes in a field: a comment, with a notice (the written
+        # sentences' rewrites have slots only the writer fills, so --apply leaves them)
         notices = [line for line in proc.stderr.splitlines() if "not applied" in line]
-        assert [n.split(",")[0] for n in notices] == [
-            f"blamecheck: paragraph {i}" for i in (2, 3, 4, 5)
-        ]
+        assert [n.split(",")[0] for n in notices] == ["blamecheck: paragraph 6"]
         assert all("field" in n and "Clarke" not in n for n in notices)
         assert "(0 applied as tracked changes)" in proc.stderr
         assert not list(root.iter(qn("w:ins"))) and not list(root.iter(qn("w:del")))

@@ -30,21 +30,25 @@ def test_fix_write_placeholders_on_the_sample_report(tmp_path):
     proc = run_cli("fix", "--write", "--placeholders", str(report))
     rewritten = report.read_text(encoding="utf-8")
     assert rewritten != original
-    assert re.search(r"rewrote 1\d spans in 1 file", proc.stderr)
+    assert "rewrote 9 spans in 1 file" in proc.stderr
     assert "still flagged" not in proc.stderr
     # every occurrence of every fact survives
     before, after = _facts(original), _facts(rewritten)
     for fact in set(before):
         assert after.count(fact) >= before.count(fact), fact
-    # the only finding left is the quoted question, kept as evidence
+    # left: the quoted question, kept as evidence, and the sentences no alternative fits
+    # without changing the rest of them, which carry the note asking for the writer's words
     check = run_cli("check", "--format", "json", str(report))
     import json
 
     payload = json.loads(check.stdout)
     remaining = payload["files"][0]["findings"]
-    assert [(f["rule"], f["quoted"]) for f in remaining] == [
+    assert [(f["rule"], f["quoted"]) for f in remaining if f["quoted"]] == [
         ("victim-blaming/practice-table", True)
     ]
+    for finding in remaining:
+        notes = [p["text"] for p in finding["prompts"] if p["source"] == "blamecheck"]
+        assert finding["quoted"] or (not finding["suggestions"] and notes), finding["text"]
     assert 'I asked her, "Why did you let him in?"' in rewritten
     # unfilled placeholders are counted in the summary, listed as notices, and exit 1
     gaps = payload["summary"]["placeholders"]
@@ -78,10 +82,13 @@ def test_fix_without_placeholders_applies_only_complete_rewrites(tmp_path):
     )
     code, _, err = invoke("fix", "--write", str(report))
     text = report.read_text()
-    assert "Mr Reid assaulted Ms Clarke on 3 March." in text
-    assert "There was an altercation." in text  # needs input: left for --placeholders
-    assert "1 need your words" in err
+    # who assaulted her is the writer's to say: the rewrite needs her words, so it waits
+    assert "Ms Clarke was assaulted on 3 March." in text and "Mr Reid assaulted" not in text
+    assert "There was an altercation." in text
+    assert "need your words" in err
     assert code == 1
+    invoke("fix", "--write", "--placeholders", str(report))
+    assert "[who did this] assaulted Ms Clarke on 3 March." in report.read_text()
 
 
 def test_fix_from_standard_input_offers_the_table_question_first():
@@ -127,18 +134,20 @@ def test_fix_interactive_accept_choose_skip_edit_and_quit(tmp_path):
         "relationship.\n\nMother failed to protect the children.\n\nThere was an altercation."
         "\n\nMs Clarke chose to stay in the relationship.\n"
     )
-    # 1: Enter takes the top one; 2: choose by number; 3: skip; 4: type your own words;
-    # 5: quit, keeping what was accepted
-    answers = "\n1\ns\ne\nan assault by Mr Reid\nq\n"
+    # 1: Enter takes the top one; 2: choose by number (the writer's choice of who it was);
+    # 3: skip; 4: type your own words; 5: quit, keeping what was accepted
+    answers = "\n2\ns\ne\nan assault by Mr Reid\nq\n"
     proc = run_cli("fix", "--interactive", str(report), stdin=answers)
     text = report.read_text()
     assert "[1/5]" in proc.stdout and "[5/5]" in proc.stdout
-    assert "Mr Reid pushed her." in text
-    assert "The couple have a relationship in which Mr Reid [what he does] to Ms Clarke." in text
+    assert "2) Mr Reid pushed her  (Your decision, not blamecheck's" in proc.stdout
+    assert "[who did this] pushed her." in text  # Enter never takes a choice
+    assert "The couple have a relationship in which Mr Reid [what he does] to [her name]." in text
     assert "Mother failed to protect the children." in text  # skipped
     assert "There was an assault by Mr Reid." in text
     assert "Ms Clarke chose to stay in the relationship." in text  # quit before it
     assert "rewrote 3 spans" in proc.stderr
+    assert "please report it" not in proc.stderr  # words the writer typed are hers
 
 
 def test_fix_interactive_refuses_standard_input():

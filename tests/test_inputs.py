@@ -68,10 +68,10 @@ def test_fix_on_markdown_rewrites_prose_and_leaves_code_and_front_matter(tmp_pat
         "```\nShe was pushed.\n```\n"
     )
     path.write_text(text, encoding="utf-8")
-    code, _, _ = invoke("fix", "--write", str(path))
+    code, _, _ = invoke("fix", "--write", "--placeholders", str(path))
     fixed = path.read_text(encoding="utf-8")
-    assert code == 0, fixed
-    assert "Mr Reid assaulted Ms Clarke on 3 March." in fixed
+    assert code == 1, fixed  # the placeholder is the writer's to fill
+    assert "[who did this] assaulted Ms Clarke on 3 March." in fixed
     assert fixed.startswith("---\nsummary: she was pushed\n---\n")
     assert fixed.endswith("```\nShe was pushed.\n```\n")
 
@@ -135,13 +135,13 @@ def test_fix_on_markdown_puts_code_back_and_never_drops_a_link_target(tmp_path: 
     _, out, _ = invoke("check", "--format", "json", str(path))
     code_finding, link_finding = json.loads(out)["files"][0]["findings"]
     top = code_finding["suggestions"][0]
-    assert top["replacement"] == "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March"
+    assert top["replacement"] == "[who did this] assaulted Ms Clarke at `Flat 2` on 3 March"
     assert top["keeps_facts"] is True
     assert all(not s["keeps_facts"] for s in link_finding["suggestions"])
-    _, _, err = invoke("fix", "--write", str(path))
+    _, _, err = invoke("fix", "--write", "--placeholders", str(path))
     assert "1 would drop facts or markup of the flagged words" in err
     fixed = path.read_text(encoding="utf-8")
-    assert "Mr Reid assaulted Ms Clarke at `Flat 2` on 3 March." in fixed
+    assert "[who did this] assaulted Ms Clarke at `Flat 2` on 3 March." in fixed
     assert "[assaulted](https://police.example/ref-123) on 4 March." in fixed  # left alone
 
 

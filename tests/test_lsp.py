@@ -259,7 +259,9 @@ async def test_the_team_configuration_applies_in_the_editor(client: LanguageClie
     assert diagnostic.code == "victim-blaming/failure-to-protect"
     assert diagnostic.severity == types.DiagnosticSeverity.Error
     titles = [a.title for a in await _fixes(client, uri, diagnostic)]
-    assert titles[0].startswith("Replace with: Dean Walsh [what he did that harmed Liam]")
+    # the configured people are the writer's choices, never the preferred fix
+    assert titles[0].startswith("Replace with: [his name] [what he did that harmed Liam]")
+    assert titles[1].startswith("Your decision: Dean Walsh [what he did that harmed Liam]")
 
     config.write_text('select = ["child-impact"]\n', encoding="utf-8")
     client.text_document_did_save(
@@ -651,3 +653,19 @@ async def test_random_edits_give_the_diagnostics_of_the_final_text_opened_fresh(
     ]
     expected = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())(text)
     assert sorted(_in_range(text, d.range) for d in after) == sorted(f.text for f in expected)
+
+
+async def test_people_the_document_names_are_choices_never_the_preferred_fix(
+    client: LanguageClient,
+):
+    """Issue 15: who did an act the writer left without an actor is the writer's to say."""
+    text = "On 14 September Mr Hughes slapped Ms Hughes twice. She was pushed over.\n"
+    uri = _open(client, text)
+    diagnostics = await _diagnostics(client, uri, 1)
+    (pushed,) = [d for d in diagnostics if _in_range(text, d.range) == "She was pushed over"]
+    actions = [a for a in await _fixes(client, uri, pushed) if isinstance(a, types.CodeAction)]
+    preferred = [a for a in actions if a.is_preferred]
+    assert [a.title for a in preferred] == ["Replace with: [who did this] pushed her over"]
+    choice = next(a for a in actions if a.title.startswith("Your decision: "))
+    assert choice.title == "Your decision: Mr Hughes pushed her over"
+    assert not choice.is_preferred

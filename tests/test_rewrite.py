@@ -9,7 +9,7 @@ import re
 import pytest
 
 from blamecheck import facts
-from blamecheck.api import Analyzer
+from blamecheck.api import CANNOT_FIT, Analyzer
 
 from .conftest import ROOT, SAMPLE
 
@@ -49,7 +49,9 @@ def test_every_finding_in_the_corpus_has_an_alternative_that_keeps_its_facts(ana
                 assert not finding.suggestions
                 continue
             if not finding.suggestions:
-                problems.append(f"no alternative: {finding.rule}: {text}")
+                # no alternative fits without changing the rest of the sentence: the note
+                if CANNOT_FIT not in [p.text for p in finding.prompts]:
+                    problems.append(f"no alternative and no note: {finding.rule}: {text}")
                 continue
             top = finding.suggestions[0].replacement
             for fact in _INDEPENDENT_FACTS.findall(finding.text):
@@ -61,12 +63,12 @@ def test_every_finding_in_the_corpus_has_an_alternative_that_keeps_its_facts(ana
 @pytest.mark.parametrize(
     ("text", "rule", "expected", "status"),
     [
-        # the actor is named elsewhere in the note: a complete active rewrite with the date
+        # the actor is named elsewhere in the note: still a placeholder (he is a choice)
         (
             "Mr Reid punched Ms Clarke in March. Ms Clarke was assaulted on 3 March.",
             "perpetrator-agency/agentless-violence",
-            "Mr Reid assaulted Ms Clarke on 3 March",
-            "complete",
+            "[who did this] assaulted Ms Clarke on 3 March",
+            "needs-input",
         ),
         # nobody named: the actor is a placeholder, never a guess
         (
@@ -92,14 +94,15 @@ def test_every_finding_in_the_corpus_has_an_alternative_that_keeps_its_facts(ana
         (
             "Mr Reid hit Ms Clarke. She failed to protect the children on 3 March.",
             "victim-blaming/failure-to-protect",
-            "Mr Reid [what he did that harmed the children] on 3 March; she [what she did to "
+            "[his name] [what he did that harmed the children] on 3 March; she [what she did to "
             "keep them safe]",
             "needs-input",
         ),
         (
             "Mum allowed Mr Reid back into the family home in January.",
             "victim-blaming/allowed-exposure",
-            "Mr Reid [what he did] in January; Mum [what made it feel safer to her]",
+            "Mr Reid [what he did] in January; Mum [what made it feel safer to her] "
+            "[place this: into the family home]",
             "needs-input",
         ),
         (
@@ -126,7 +129,8 @@ def test_a_rewrite_puts_a_lost_fact_back_with_its_own_phrase(analyzer):
         "victim-blaming/allowed-exposure",
     )
     top = finding.suggestions[0].replacement
-    assert top.endswith("for Liam's birthday")
+    assert "for Liam's birthday" in top and top.count("birthday") == 1
+    assert top.endswith("[place this: into the home]")  # the writer's phrase, to be placed
     assert "Ms Clarke" in top and "Mr Reid" in top
 
 
@@ -163,7 +167,9 @@ def test_a_spoken_question_gets_questions_first_and_the_pivot_script(analyzer):
     # validate the concern, redirect to his behaviour, return to the concern about the mother
     turns = re.split(r"(?<=[.?])\s+", script.replacement)
     assert len(turns) == 3
-    assert "worry" in turns[0] and "Mr Reid" in turns[1] and "keep them safe" in turns[2]
+    # the script names no one the question does not: "him" is "he"
+    assert "worry" in turns[0] and "he" in turns[1].split() and "keep them safe" in turns[2]
+    assert "Mr Reid" not in script.replacement
     assert script.source == "001_52b1b3c0576f0f34.txt"
     assert kinds.index("script") > kinds.index("question")
 
@@ -181,10 +187,12 @@ def test_a_paraphrase_of_a_table_row_gets_that_rows_constructive_lines(analyzer)
     assert "Tell me what makes you stay in the relationship?" in offered[:2]
 
 
-def test_article_goes_with_a_minimising_noun(analyzer):
+def test_a_noun_phrase_is_never_replaced_by_a_clause(analyzer):
+    """ "There was [what he did] in the kitchen" is no sentence: the note asks for her words."""
     finding = _top(analyzer, "There was an altercation in the kitchen.")
     assert finding.text == "an altercation"
-    assert finding.suggestions[0].replacement == "[what he did]"
+    assert finding.suggestions == []
+    assert CANNOT_FIT in [p.text for p in finding.prompts]
 
 
 @pytest.mark.parametrize(
@@ -204,10 +212,13 @@ def test_article_goes_with_a_minimising_noun(analyzer):
     ],
 )
 def test_a_shared_surname_never_makes_her_the_actor(analyzer, text: str, expected: str | None):
-    """The couple share a surname: the rewrite names him, or leaves [who did this]; never her."""
+    """The couple share a surname: the rewrite leaves [who did this], and he may be offered as
+    the writer's choice; never her."""
     (finding,) = [f for f in analyzer.analyse(text) if f.rule.endswith("agentless-violence")]
     top = finding.suggestions[0]
+    assert top.status == "needs-input" and "[who did this]" in top.replacement
+    choices = [s.replacement for s in finding.suggestions if s.kind == "choice"]
     if expected is None:
-        assert top.status == "needs-input" and "[who did this]" in top.replacement
+        assert not any(c.startswith(("Ms", "Mrs", "She", "Ms Clarke")) for c in choices)
     else:
-        assert top.replacement == expected and top.status == "complete"
+        assert choices == [expected]

@@ -143,6 +143,10 @@ def test_the_rules_are_every_rule_of_the_packs(validator, sample, analyzer):
 
 
 def test_fixes_offer_the_complete_alternatives_fix_would_apply(validator, sample, analyzer):
+    # words said to her have a complete alternative (the table's question); a written
+    # sentence's rewrite has slots only the writer fills, and a choice of who did it is hers
+    said = sample.text + "\nYou need to stop contact and seek legal advice.\n"
+    sample = FileReport(SAMPLE_PATH, said, analyzer.analyse(said))
     run = valid_log(validator, render([sample], analyzer.packs))["runs"][0]
     fixed = 0
     for finding, result in zip(sample.findings, run["results"], strict=True):
@@ -165,7 +169,8 @@ def test_fixes_offer_the_complete_alternatives_fix_would_apply(validator, sample
             start, length = deleted["charOffset"], deleted["charLength"]
             assert sample.text[start : start + length] == finding.text
             assert "snippet" not in deleted
-    assert fixed >= 1  # "Ms Clarke was assaulted" has a complete active rewrite
+    assert fixed >= 1  # the words said to her
+    assert not any("Mr Reid assaulted" in json.dumps(r.get("fixes", [])) for r in run["results"])
 
 
 def test_fingerprints_survive_edits_elsewhere_and_hold_no_words(validator, sample, analyzer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator
@@ -12,17 +13,18 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from . import profiles
-from .engine import Engine, Hit, doc_text
+from .engine import Engine, Hit
 from .facts import missing
-from .findings import Finding, Prompt, Suggestion
+from .findings import NOTE_SOURCE, Finding, Prompt, Suggestion
 from .nlp import load_pipeline
 from .patterns import PackSet
 from .positions import LineIndex
 from .practice import similar_rows
 from .profiles import Profile
 from .readable import in_writers_quotes, readable
-from .rewrite import QUOTED_NOTE, Facts, alternatives_for, fill
-from .roles import Role, RoleResolver
+from .rewrite import QUOTED_NOTE, Facts, alternatives_for, choices_for, fill
+from .rewrite_check import RewriteChecker
+from .roles import Role, RoleResolver, name_of
 
 # spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
 # or sentence boundaries so that memory stays flat on very large inputs.
@@ -95,6 +97,7 @@ class Analyzer:
         self.packs = packs or PackSet.load()
         self.nlp = load_pipeline()
         self.engine = Engine(self.packs, self.nlp)
+        self.checker = RewriteChecker(self.nlp)
         self._priority = {rule.id: i for i, rule in enumerate(self.packs.rules)}
 
     def analyse(
@@ -210,45 +213,39 @@ class Analyzer:
             sentences = (sentence for doc in docs for sentence in doc.sents)
             if profiles.resolve(profile, sentences, family) == Profile.GENERAL:
                 hits = [(b, hit) for b, hit in hits if hit.rule.documents != "case-record"]
-        actor = self._sole_actor(docs, resolver)
-        return self._findings(text, self._dedupe(hits), resolver, actor, cache)
+        untold = resolver.untold_apart(docs) if hits else frozenset()
+        actors = tuple(a for a in self._actors(docs, resolver) if a.lower() not in untold)
+        findings = self._findings(text, self._dedupe(hits), resolver, actors, cache)
+        return Findings(findings, untold_apart=bool(findings and untold))
 
-    def _sole_actor(self, docs: list[Doc], resolver: RoleResolver) -> str | None:
-        """The one person the document names as using violence ("Mr Reid punched her"), if one.
-
-        Rewrites may name him; with two or none, they leave a placeholder instead of guessing.
-        """
-        named_perpetrators = resolver.named(Role.PERPETRATOR)
+    def _actors(self, docs: list[Doc], resolver: RoleResolver) -> tuple[str, ...]:
+        """The people the document names as using violence ("Mr Reid punched her"), the ones it
+        calls the perpetrator first: choices for the writer, never filled in on their own."""
         actors: dict[str, str] = {}
+        for shown in resolver.named(Role.PERPETRATOR):
+            actors.setdefault(shown.split()[-1].lower(), shown)
         for doc in docs:
             for person in self._violent_subjects(doc):
                 role = resolver.role_of(person)
-                if role in (Role.CHILD, Role.PROFESSIONAL, Role.NONE, Role.BOTH, Role.SURVIVOR):
-                    continue  # a rewrite never names her, a child or a worker as the actor
-                if role != Role.PERPETRATOR and person.pos_ not in {"PROPN", "PRON"}:
-                    continue  # "hit by flying glass": a thing, not a person
-                if person.pos_ == "PRON":
-                    if role != Role.PERPETRATOR or len(named_perpetrators) != 1:
-                        actors[f"<{person.lower_}>"] = ""  # someone unnamed: ambiguous
-                        continue
-                    shown = named_perpetrators[0]
-                else:
-                    shown = resolver.display_of(person, Role.PERPETRATOR) or doc_text(person)
+                if role not in (Role.PERPETRATOR, Role.UNKNOWN) or person.pos_ != "PROPN":
+                    continue  # never her, a child or a worker; "he" is not a name
+                shown = resolver.display_of(person, Role.PERPETRATOR) or name_of(person)
                 actors.setdefault(shown.split()[-1].lower(), shown)
-        return next(iter(actors.values())) if len(actors) == 1 else None
+        return tuple(actors.values())
 
     def _offer(self, paragraph: str, hit: Hit, people: _People) -> _Offer:
         """The message and ranked alternatives of one hit, from the rewrite engine."""
         flagged = paragraph[hit.start : hit.end]
-        children = list(people.children)
+        said = dict(hit.people)  # only the people the sentence itself names fill a rewrite
         facts = Facts(
             subject=hit.subject,
-            perpetrator=people.perpetrators[0] if len(people.perpetrators) == 1 else None,
-            survivor=people.survivors[0] if len(people.survivors) == 1 else None,
-            child=_one_or_choice(children),
-            children=_all_of(children),
+            perpetrator=said.get(Role.PERPETRATOR.value),
+            survivor=said.get(Role.SURVIVOR.value),
+            child=said.get(Role.CHILD.value),
+            children=said.get(Role.CHILD.value),
             match=flagged,
-            actor=people.actor,
+            stands_alone=hit.stands_alone,
+            loose=hit.loose,
             slots=hit.slots,
             # a spoken question is replaced whole: the whole sentence's names must stay
             facts=hit.sentence_facts if hit.spoken and not hit.quoted else hit.facts,
@@ -260,6 +257,26 @@ class Analyzer:
         offered = alternatives_for(hit.alternatives, facts, self.packs.table, rows)
         message = fill(hit.rule.message, facts) or hit.rule.message
         suggestions = offered.suggestions
+        if not hit.spoken and not hit.quoted:
+            if _ARTICLE_BEFORE.search(paragraph[hit.sentence[0] : hit.start]) and any(
+                s.kind == "rewrite" for s in suggestions
+            ):
+                # "an [abusive relationship]" -> "a relationship in which ...": the article
+                # agrees with the rewrite, or goes where the rewrite starts with a name
+                hit, suggestions = _with_article(paragraph, hit, suggestions)
+            suggestions, notes = self._sound(paragraph, hit, suggestions)
+            prompts = [*offered.prompts, *notes]
+        else:
+            prompts = offered.prompts
+        if suggestions:
+            candidates = {
+                "actor": people.actors,
+                "perpetrator": people.perpetrators,
+                "survivor": people.survivors,
+                "child": people.children,
+            }
+            choices = choices_for(suggestions[0], candidates)
+            suggestions = [suggestions[0], *choices, *suggestions[1:]]
         start, end = hit.start, hit.end
         if hit.spoken and not hit.quoted and suggestions and suggestions[0].kind != "rewrite":
             # said, not written: a question replaces the whole question it answers
@@ -276,8 +293,43 @@ class Analyzer:
             end=end,
             message=message + QUOTED_NOTE if hit.quoted else message,
             suggestions=suggestions,
-            prompts=offered.prompts,
+            prompts=prompts,
         )
+
+    def _sound(
+        self, paragraph: str, hit: Hit, suggestions: list[Suggestion]
+    ) -> tuple[list[Suggestion], list[Prompt]]:
+        """The rewrites that keep the sentence (every other content word, who does what, its
+        shape, no new name); the others become a note, never a broken or false sentence."""
+        s0, s1 = hit.sentence
+        sentence = paragraph[s0:s1]
+        span = (hit.start - s0, hit.end - s0)
+        flagged = (hit.flagged[0] - s0, hit.flagged[1] - s0)
+        kept: list[Suggestion] = []
+        follows = paragraph[hit.end : hit.end + 1]
+        for suggestion in suggestions:
+            if follows and follows in ".!?" and suggestion.replacement.endswith(follows):
+                # the sentence's own full stop stays: a line quoted whole brings its own
+                trimmed = suggestion.replacement[:-1].rstrip()
+                suggestion = suggestion.model_copy(update={"replacement": trimmed})
+            # the table's own line, quoted whole, answers the whole line the finding flags
+            whole = suggestion.kind == "statement"
+            judged = span if whole else flagged
+            verdict = self.checker.check(sentence, span, judged, suggestion.replacement, whole)
+            if verdict.sound and not self._still_flagged(sentence, span, suggestion.replacement):
+                kept.append(suggestion)
+        notes = [] if kept else [Prompt(text=CANNOT_FIT, source=NOTE_SOURCE)]
+        return kept, notes
+
+    def _still_flagged(self, sentence: str, span: tuple[int, int], replacement: str) -> bool:
+        """Would `check` flag the rewrite itself, placeholders as written (as `fix
+        --placeholders` leaves them)? Then it is no alternative."""
+        new = sentence[: span[0]] + replacement + sentence[span[1] :]
+        doc = self.nlp(new)
+        resolver = RoleResolver(self.packs.roles)
+        resolver.learn([doc])
+        end = span[0] + len(replacement)
+        return any(hit.start < end and span[0] < hit.end for hit in self.engine.run(doc, resolver))
 
     def _violent_subjects(self, doc: Doc) -> list[Token]:
         """Subjects and agents of violent verbs in one paragraph, kept with its parse so that
@@ -302,6 +354,11 @@ class Analyzer:
                 self._priority.get(bh[1].rule.id, 1 << 30),
                 -(bh[1].end - bh[1].start),
                 bh[0].offset + bh[1].start,
+                # the same stretch matched by two patterns: the one that matched more words,
+                # whatever order the matchers gave them in (rewrites keep the words outside)
+                -(bh[1].flagged[1] - bh[1].flagged[0]),
+                bh[1].flagged[0],
+                tuple(a.text for a in bh[1].alternatives),
             ),
         )
         kept: list[tuple[Block, Hit]] = []
@@ -319,7 +376,7 @@ class Analyzer:
         text: str,
         hits: list[tuple[Block, Hit]],
         resolver: RoleResolver,
-        actor: str | None = None,
+        actors: tuple[str, ...] = (),
         cache: ParagraphCache | None = None,
     ) -> list[Finding]:
         lines = LineIndex(text)
@@ -327,7 +384,7 @@ class Analyzer:
             perpetrators=tuple(resolver.named(Role.PERPETRATOR)),
             survivors=tuple(resolver.named(Role.SURVIVOR)),
             children=tuple(resolver.named(Role.CHILD)),
-            actor=actor,
+            actors=actors,
         )
         findings: list[Finding] = []
         for block, hit in hits:
@@ -372,6 +429,24 @@ class Analyzer:
         return findings
 
 
+class Findings(list[Finding]):
+    """A text's findings, and whether it names two people by one name that nothing tells
+    apart (parents who share a surname): then no rewrite can offer either of them as a
+    choice, and the writer is told once how to declare them (`[people]` in blamecheck.toml)."""
+
+    def __init__(self, findings: Iterable[Finding] = (), untold_apart: bool = False):
+        super().__init__(findings)
+        self.untold_apart = untold_apart
+
+
+SHARED_NAME_NOTICE = (
+    "two people in it share a name (a surname, most often) and it is written without a title, "
+    "first name or role that says who is meant; blamecheck cannot tell them apart there. "
+    'Declare them under [people] in blamecheck.toml, e.g. "Tom Hughes" = "perpetrator" and '
+    '"Sarah Hughes" = "survivor"'
+)
+
+
 @dataclass(frozen=True)
 class _People:
     """Who the whole document names: what a finding's rewrites may fill in."""
@@ -379,7 +454,7 @@ class _People:
     perpetrators: tuple[str, ...]
     survivors: tuple[str, ...]
     children: tuple[str, ...]
-    actor: str | None
+    actors: tuple[str, ...]  # who the document names as using violence
 
 
 @dataclass(frozen=True)
@@ -393,15 +468,49 @@ class _Offer:
     prompts: list[Prompt]
 
 
-def _one_or_choice(names: list[str]) -> str | None:
-    """The one name, or a placeholder offering the document's names: "[Liam or Mia]"."""
-    if len(names) == 1:
-        return names[0]
-    if len(names) > 1:
-        return "[" + ", ".join(names[:-1]) + " or " + names[-1] + "]"
-    return None
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(an?|the)\s+$", re.IGNORECASE)
 
 
+def _with_article(
+    paragraph: str, hit: Hit, suggestions: list[Suggestion]
+) -> tuple[Hit, list[Suggestion]]:
+    """The hit widened over the article before it, each rewrite given the article it needs."""
+    found = _ARTICLE_BEFORE.search(paragraph[: hit.start])
+    assert found is not None
+    article = found.group(1)
+
+    def needed(text: str) -> str:
+        first = text[:1]
+        if first == "[" or first.isupper():
+            return ""  # "[his name]'s violence", "Mr Reid's violence": no article
+        if article.lower() == "the":
+            return article
+        chosen = "an" if first.lower() in "aeiou" else "a"
+        return chosen.capitalize() if article[0].isupper() else chosen
+
+    rewrites = [s for s in suggestions if s.kind == "rewrite"]
+    if needed(rewrites[0].replacement) == article:
+        # the writer's article fits the top rewrite: the finding stays as it is, and a
+        # rewrite that would need another article is not offered
+        return hit, [
+            s for s in suggestions if s.kind != "rewrite" or needed(s.replacement) == article
+        ]
+    start = found.start(1)
+    adjusted = []
+    for suggestion in suggestions:
+        text = suggestion.replacement
+        if suggestion.kind != "rewrite":
+            text = paragraph[start : hit.start] + text
+        else:
+            text = f"{needed(text)} {text}".lstrip()
+        adjusted.append(suggestion.model_copy(update={"replacement": text}))
+    return dataclasses.replace(hit, start=start), adjusted
+
+
+CANNOT_FIT = (
+    "Rewrite this in your own words: no alternative of blamecheck's fits this sentence without "
+    "changing what the rest of it says. Name who did what, to whom, and with what effect."
+)
 _OPENING = "\"'(["  # typographer's quotes are read as these (readable.py)
 _CLOSING = "\"')]"
 
@@ -414,13 +523,6 @@ def _spoken_bounds(text: str, sentence: tuple[int, int], start: int, end: int) -
     while s1 > end and (text[s1 - 1].isspace() or text[s1 - 1] in _CLOSING):
         s1 -= 1
     return min(s0, start), max(s1, end)
-
-
-def _all_of(names: list[str]) -> str | None:
-    """ "Liam and Mia", for words said aloud about every child the document names."""
-    if not names:
-        return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @cache

@@ -419,10 +419,13 @@ def fix(
         for line in text_format.placeholder_notices(report):
             _notice(line)
         for finding in result.on_rewritten_spans():
-            _notice(
-                f"{source.path}:{finding.line}:{finding.column}: rewritten text still "
-                f"flagged by {finding.rule}; please report it"
-            )
+            where = f"{source.path}:{finding.line}:{finding.column}"
+            if interactive:  # the writer chose or typed these words: hers to keep or change
+                _notice(f"{where}: the words you chose are still flagged by {finding.rule}")
+            else:
+                _notice(
+                    f"{where}: rewritten text still flagged by {finding.rule}; please report it"
+                )
     _notice(_fix_summary(totals, len(sources), write or interactive))
     if failed or reading.failed:
         raise typer.Exit(ExitStatus.FAILED)

@@ -68,6 +68,13 @@ class Hit:
     spoken: bool = False  # a question or words addressed to someone: rewrite as speech
     sentence: tuple[int, int] = (0, 0)  # the sentence around the match, paragraph offsets
     sentence_facts: tuple[Fact, ...] = ()  # what a rewrite of the whole sentence must keep
+    # how the sentence itself refers to each party ("perpetrator" -> "Mr Reid"): the only
+    # people a rewrite may name
+    people: tuple[tuple[str, str], ...] = ()
+    flagged: tuple[int, int] = (0, 0)  # the words the rule matched, paragraph offsets
+    stands_alone: bool = True  # a main clause: a template's own sentence may replace it
+    # the writer's phrases in the finding outside the matched words, which a rewrite keeps
+    loose: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -393,6 +400,9 @@ class Engine:
         )
         chosen = alternatives if alternatives is not None else compiled.alternatives
         spoken = grammar.is_spoken(anchor.sent)  # its facts matter only to a spoken rewrite
+        people = tuple((role.value, text) for role, text in resolver.mentions(anchor.sent).items())
+        matched = (span.start_char, span.end_char)
+        match_span = span  # the words the rule matched, before the finding grows to a clause
         if parts is not None:
             doc = span.doc
             flagged = doc[parts.start : parts.end]
@@ -407,6 +417,8 @@ class Engine:
                 spoken=spoken,
                 sentence=(anchor.sent.start_char, anchor.sent.end_char),
                 sentence_facts=tuple(facts_in(anchor.sent)) if spoken else (),
+                people=people,
+                flagged=matched,
             )
         if compiled.rule.span == "sentence":
             span = anchor.sent
@@ -431,6 +443,8 @@ class Engine:
         while start < end - 1 and doc[start].is_space:
             start += 1
         flagged = doc[start:end]
+        if compiled.rule.span == "sentence":
+            matched = (flagged.start_char, flagged.end_char)  # the sentence is what is judged
         found_facts = facts_in(flagged)
         obj = _first_object(flagged)
         if obj:
@@ -449,6 +463,10 @@ class Engine:
             spoken=spoken,
             sentence=(anchor.sent.start_char, anchor.sent.end_char),
             sentence_facts=tuple(facts_in(anchor.sent)) if spoken else (),
+            people=people,
+            flagged=matched,
+            stands_alone=grammar.stands_alone(flagged),
+            loose=tuple(grammar.loose_phrases(flagged, match_span)),
         )
 
     def _explained(self, anchor: Token, span: Span, resolver: RoleResolver) -> bool:
@@ -533,6 +551,9 @@ def _first_object(span: Span) -> str | None:
     for token in span:
         if token.dep_ == "dobj" and span.start <= token.head.i < span.end:
             right = min(token.right_edge.i + 1, span.end)
+            # "the children from Mr Reid": the object is the noun phrase, not what follows it
+            cut = [c.left_edge.i for c in token.rights if c.dep_ in {"prep", "relcl", "acl"}]
+            right = min([right, *cut])
             words = [t for t in span.doc[token.left_edge.i : right] if t.dep_ != "prep"]
             if words and words[-1].i == right - 1:
                 return span.doc[token.left_edge.i : right].text

@@ -24,6 +24,7 @@ from .api import Analyzer
 from .errors import InputError
 from .findings import Category, Finding
 from .profiles import Profile
+from .rewrite_quality import harper_linter, judge
 
 SPLITS = ("dev", "test")
 IN_HOUSE = "in-house"
@@ -156,10 +157,20 @@ class RewriteCounts:
     with_alternative: int = 0
     top_complete: int = 0
     top_keeps_facts: int = 0
+    # the top rewrites of written sentences (words to say aloud are judged as speech, not here)
+    rewrites: int = 0
+    grammatical: int = 0  # no new error by Harper or the parser
+    harper_checked: bool = False
+    content_kept: int = 0  # every content word outside the finding, in its role
+    recheck_clean: int = 0  # `check` flags nothing on the rewritten words
+    invented: int = 0  # names of people the sentence did not name (must be 0)
 
     def _share(self, part: int) -> float | None:
         whole = self.findings - self.quoted
         return part / whole if whole else None
+
+    def _of_rewrites(self, part: int) -> float | None:
+        return part / self.rewrites if self.rewrites else None
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {
@@ -168,6 +179,11 @@ class RewriteCounts:
             "with_alternative": self._share(self.with_alternative),
             "top_complete": self._share(self.top_complete),
             "top_keeps_facts": self._share(self.top_keeps_facts),
+            "top_rewrites": self.rewrites,
+            "grammatical": self._of_rewrites(self.grammatical) if self.harper_checked else None,
+            "content_kept": self._of_rewrites(self.content_kept),
+            "recheck_clean": self._of_rewrites(self.recheck_clean),
+            "invented_actors": self.invented,
         }
 
 
@@ -222,6 +238,7 @@ class Report:
     rewrites: dict[str, RewriteCounts] = field(default_factory=dict)
     registers: dict[str, RegisterCounts] = field(default_factory=dict)
     errors: list[Error] = field(default_factory=list)
+    rewrite_errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -273,8 +290,9 @@ def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str
     all_findings = analyzer.analyse_stream(
         (e.example.text, None, profile_of(e.example.register_name)) for e in examples
     )
+    rewritten: list[tuple[str, int, int, RewriteCounts]] = []
     for loaded, findings in zip(examples, all_findings, strict=True):
-        _count_rewrites(analyzer, report, findings)
+        rewritten += _count_rewrites(analyzer, report, loaded.example.text, findings)
         labels = [label.split("|") for label in loaded.example.expected]
         # rule level
         assignment, used = _assign(labels, findings, exact=True)
@@ -310,14 +328,36 @@ def evaluate(analyzer: Analyzer, examples: list[LoadedExample], splits: list[str
                 for table in (report.categories, register.categories):
                     table.setdefault(finding.category.value, Counts()).fp += 1
                 report.errors.append(Error("false-positive", loaded, finding.rule, finding.text))
+    _recheck(analyzer, rewritten, report.rewrite_errors)
     return report
 
 
-def _count_rewrites(analyzer: Analyzer, report: Report, findings: list[Finding]) -> None:
-    """Alternatives offered, and whether the top one keeps every name, date and number.
+def _recheck(
+    analyzer: Analyzer,
+    rewritten: list[tuple[str, int, int, RewriteCounts]],
+    errors: list[str],
+) -> None:
+    """Each top rewrite in place, placeholders as written (as `fix --placeholders` leaves
+    them), checked again: nothing may be flagged on the rewritten words."""
+    again = analyzer.analyse_stream((text, None, Profile.CASE_RECORD) for text, *_ in rewritten)
+    for (text, start, end, counts), findings in zip(rewritten, again, strict=True):
+        still = [f for f in findings if f.start < end and start < f.end]
+        counts.recheck_clean += not still
+        for finding in still:
+            errors.append(
+                f"still flagged {finding.rule} on {finding.text!r}: {' '.join(text.split())}"
+            )
+
+
+def _count_rewrites(
+    analyzer: Analyzer, report: Report, text: str, findings: list[Finding]
+) -> list[tuple[str, int, int, RewriteCounts]]:
+    """Alternatives offered, and how good the top one is (rewrite_quality.py); returns each
+    written sentence's top rewrite in place, for checking again.
 
     The facts are read afresh from the flagged words, not taken from the engine's own flag.
     """
+    out: list[tuple[str, int, int, RewriteCounts]] = []
     for finding in findings:
         counts = report.rewrites.setdefault(finding.category.value, RewriteCounts())
         counts.findings += 1
@@ -331,6 +371,25 @@ def _count_rewrites(analyzer: Analyzer, report: Report, findings: list[Finding])
         counts.top_complete += top.status == "complete"
         doc = analyzer.nlp(finding.text)
         counts.top_keeps_facts += not facts.missing(facts.facts_in(doc[:]), top.replacement)
+        if top.kind not in {"rewrite", "statement"}:
+            continue  # a question or script to say aloud replaces a question
+        judged = judge(analyzer.checker, text, finding)
+        counts.rewrites += 1
+        counts.harper_checked = harper_linter() is not None
+        counts.grammatical += judged.grammatical
+        counts.content_kept += judged.verdict.keeps_content and not judged.facts_lost
+        counts.invented += len(judged.names_invented)
+        new = text[: finding.start] + top.replacement + text[finding.end :]
+        out.append((new, finding.start, finding.start + len(top.replacement), counts))
+        if judged.verdict.sound and judged.grammatical:
+            continue
+        report.rewrite_errors.append(
+            f"{finding.rule}: {' '.join(text.split())} -> {top.replacement} "
+            f"(lost {list(judged.verdict.lost) + list(judged.facts_lost)}, "
+            f"moved {list(judged.verdict.moved)}, fragments {judged.verdict.fragments}, "
+            f"harper {list(judged.harper_new)}, invented {list(judged.names_invented)})"
+        )
+    return out
 
 
 def _fmt(value: float | None) -> str:
@@ -404,9 +463,30 @@ def render_text(report: Report, show_errors: bool) -> str:
             f"{_fmt(shares['top_keeps_facts']):>11}"
         )
     lines.append("")
+    lines.append(
+        "top rewrites of written sentences (grammatical: no new error by Harper or the parser, "
+        "placeholders read neutrally; content kept: every content word outside the finding, "
+        "in its role; invented: people named that the sentence does not name):"
+    )
+    lines.append(
+        f"{'name':<{width}}  {'top rewrites':>12} {'grammatical':>11} {'content kept':>12} "
+        f"{'re-check clean':>14} {'invented':>8}"
+    )
+    for name, rw in sorted(report.rewrites.items()):
+        shares = rw.as_dict()
+        lines.append(
+            f"{name:<{width}}  {rw.rewrites:>12} {_fmt(shares['grammatical']):>11} "
+            f"{_fmt(shares['content_kept']):>12} {_fmt(shares['recheck_clean']):>14} "
+            f"{rw.invented:>8}"
+        )
+    if any(rw.rewrites and not rw.harper_checked for rw in report.rewrites.values()):
+        lines.append("(grammar needs Harper: pip install 'blamecheck[dev]' or harper-py)")
+    lines.append("")
     if show_errors:
         if not report.errors:
             lines.append("No errors.")
+        for problem in report.rewrite_errors:
+            lines.append(f"REWRITE {problem}")
         for error in report.errors:
             text = " ".join(error.example.example.text.split())
             if error.kind == "missed":

@@ -43,12 +43,17 @@ class Suggestion(BaseModel):
     )
     kind: str = Field(
         default="rewrite",
-        description="'rewrite' (a statement), 'question' or 'script' (words to say)",
+        description="'rewrite' (a statement), 'question' or 'script' (words to say), or "
+        "'choice': the rewrite with a person the document names in the slot the writer left "
+        "without one; only the writer may choose it, so nothing applies it automatically",
     )
     keeps_facts: bool = Field(
         default=True,
         description="every name, date and number of the flagged words is in the replacement",
     )
+
+
+NOTE_SOURCE = "blamecheck"  # a prompt that is blamecheck's note to the writer, not a question
 
 
 class Prompt(BaseModel):

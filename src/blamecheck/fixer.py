@@ -66,11 +66,14 @@ class FixResult:
 
 
 def choose(finding: Finding, placeholders: bool) -> Suggestion | None:
-    """The top-ranked alternative that may be applied: one that keeps every fact, and is
-    complete (or, with --placeholders, has placeholders for the writer to fill)."""
+    """The top-ranked alternative that may be applied: one that keeps every fact, names no one
+    the writer did not (never a choice), and is complete (or, with --placeholders, has
+    placeholders for the writer to fill)."""
     if finding.quoted:
         return None
     for suggestion in finding.suggestions:
+        if suggestion.kind == "choice":
+            continue  # a person only the writer can name: never filled in on blamecheck's say
         if not suggestion.keeps_facts:
             continue  # never apply a rewrite that would lose a name, date or number
         if suggestion.status == "complete" or placeholders:

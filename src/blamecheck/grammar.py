@@ -177,6 +177,58 @@ def clause_span(anchor: Token, match: Span) -> Span:
     return match.doc[start:end]
 
 
+def stands_alone(span: Span) -> bool:
+    """The span is a main clause ("Mother failed to protect the children") or a noun phrase
+    ("the couple's violence"), not a clause inside another ("a concern that she cannot ...",
+    "If she lets him back, ..."): only those may be replaced by a template's own words."""
+    heads = [
+        t
+        for t in span
+        if t.dep_ not in {"punct", "cc"}
+        and (t.head.i == t.i or not span.start <= t.head.i < span.end)
+    ]
+    if len(heads) != 1:
+        return False
+    head = heads[0]
+    if head.pos_ in {"NOUN", "PROPN"} and head.dep_ != "ROOT":
+        return True  # a noun phrase: a template's noun phrase may stand in it (then checked)
+    if any(c.dep_ == "mark" for c in head.children):
+        return False
+    if head.dep_ == "ROOT":
+        return True
+    own_subject = any(c.dep_ in SUBJECT_DEPS | {"expl"} for c in head.children)
+    return head.dep_ in {"conj", "parataxis"} and own_subject and head.head.dep_ == "ROOT"
+
+
+_NOT_PHRASES = frozenset(
+    {"det", "aux", "auxpass", "neg", "punct", "cc", "mark", "case", "predet", "expl"}
+)
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
+
+
+def loose_phrases(finding: Span, match: Span) -> list[tuple[str, tuple[str, ...]]]:
+    """The writer's phrases in ``finding`` outside the matched words: what hangs off the
+    matched words and the words that govern them ("despite professional advice", "to the
+    flat"), each with its content words. A template that restates the clause must keep these,
+    or leave them to be placed."""
+    inside = range(finding.start, finding.end)
+    matched = set(range(match.start, match.end))
+    spine = set(matched)
+    for i in matched:
+        spine.update(a.i for a in finding.doc[i].ancestors if a.i in inside)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for i in sorted(spine):
+        for child in finding.doc[i].children:
+            if child.i in spine or child.i not in inside or child.dep_ in _NOT_PHRASES:
+                continue
+            words = [t for t in child.subtree if t.i in inside and t.i not in matched]
+            content = tuple(t.lower_ for t in words if t.pos_ in _CONTENT_POS and t.is_alpha)
+            if not content:
+                continue
+            out.append((finding.doc[words[0].i : words[-1].i + 1].text, content))
+    return out
+
+
 _CONCESSIVE = frozenset({"although", "though", "despite", "while", "whilst", "albeit"})
 _CONTRAST = frozenset({"but", "however", "yet", "nevertheless", "nonetheless"})
 
@@ -313,13 +365,53 @@ def active_parts(
     while end > verb.i + 1 and doc[end - 1].is_punct:
         end -= 1
     rest = doc[verb.i + 1 : end].text
+    tail, end = _shared_subject_tail(verb, patient, patient_text, end, past_forms)
     return ActiveParts(
         start=patient.left_edge.i,
         end=end,
         patient=patient_text,
         verb=form,
-        rest=(" " + rest) if rest else "",
+        rest=((" " + rest) if rest else "") + tail,
     )
+
+
+def _shared_subject_tail(
+    verb: Token, patient: Token, patient_text: str, end: int, past_forms: dict[str, str]
+) -> tuple[str, int]:
+    """A verb joined to the passive that shares its subject keeps it: "She was raped and did
+    not report it" -> "... raped her and she did not report it"; "she was pushed and kicked"
+    -> "... pushed her and kicked her". Returns the words to add and the new end."""
+    doc = verb.doc
+    joined = [
+        c
+        for c in verb.children
+        if c.dep_ == "conj"
+        and c.pos_ in {"VERB", "AUX"}
+        and c.i >= end
+        and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
+    ]
+    if not joined:
+        return "", end
+    conj = joined[0]
+    cc = next((c for c in verb.children if c.dep_ == "cc" and end <= c.i < conj.i), None)
+    last = conj.right_edge.i
+    while last > conj.i and doc[last].is_punct:
+        last -= 1
+    link = f" {cc.text}" if cc is not None else ","
+    own_aux = any(c.dep_ in {"aux", "auxpass"} for c in conj.children)
+    if conj.tag_ == "VBN" and not own_aux:  # the same passive: "pushed and kicked"
+        lemma = conj.lemma_.lower()
+        active = past_forms.get(lemma) or conj.text.lower()
+        words = doc[conj.i + 1 : last + 1].text
+        return f"{link} {active} {patient_text}" + (f" {words}" if words else ""), last + 1
+    subject = _NOMINATIVE_OF.get(patient.lower_) if len(list(patient.subtree)) == 1 else None
+    subject = subject or doc[patient.left_edge.i : patient.right_edge.i + 1].text
+    if subject[:1].isupper() and patient.pos_ == "PRON":
+        subject = subject.lower()
+    return f"{link} {subject} {doc[conj.left_edge.i : last + 1].text}", last + 1
+
+
+_NOMINATIVE_OF = {"she": "she", "he": "he", "they": "they", "i": "I", "we": "we"}
 
 
 def _third_person(lemma: str) -> str:

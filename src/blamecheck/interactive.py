@@ -35,6 +35,8 @@ def _show(path: str, text: str, finding: Finding, number: int, total: int) -> No
     print(f"  {' ' * s0}{'^' * max(1, s1 - s0)}")
     for i, suggestion in enumerate(finding.suggestions, start=1):
         note = "  (fill in the [brackets])" if suggestion.status == "needs-input" else ""
+        if suggestion.kind == "choice":
+            note = f"  ({suggestion.description})" + note
         print(f"  {i}) {suggestion.replacement}{note}")
     for prompt in finding.prompts[:2]:
         print(f"  ? {prompt.text}")
@@ -81,7 +83,7 @@ def _next_answer(finding: Finding) -> str | None:
         if answer.lower() == "s" or (answer == "" and not options):
             return None
         if answer == "" and options:
-            return options[0].replacement
+            return options[0].replacement  # never a choice: choices follow the top rewrite
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1].replacement
         if answer.lower() == "e" and not finding.quoted:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import documents, inline_ignores, placeholders
+from .api import SHARED_NAME_NOTICE, Findings
 from .baseline import Baseline
 from .config import Config
 from .findings import Finding, redacted
@@ -103,7 +104,8 @@ def analyse(
     for findings in analyzer.analyse_stream(prose()):
         document, view = order.popleft()  # memory stays flat over a long batch
         if view is not None:
-            findings = view.relocate(findings, document.text)
+            untold = getattr(findings, "untold_apart", False)
+            findings = Findings(view.relocate(findings, document.text), untold_apart=untold)
         yield document, findings
 
 
@@ -172,6 +174,8 @@ def finish(
                 f"{document.path}:{line}:{column}: an HTML comment opened here is never "
                 "closed; nothing after it is checked"
             )
+    if getattr(findings, "untold_apart", False):
+        notices.append(f"{document.path}: {SHARED_NAME_NOTICE}")
     if document.kind != Kind.DOCX:
         known = set(analyzer.packs.by_id) | {r.category.value for r in analyzer.packs.rules}
         lines = LineIndex(document.text)

@@ -20,12 +20,25 @@ from .findings import Prompt, Suggestion
 from .patterns import PLACEHOLDER, TABLE_DESCRIPTION, Alternative, PivotScript, PracticeTable
 
 _FIELD = re.compile(r"\{(\w+)\}")
+_RESTRUCTURES = re.compile(r"\{(active|patient|rest|match)\}")  # the writer's own clause
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,;:.?!])")
 QUOTED_NOTE = (
     " These words are inside quotation marks: someone's own words, kept as evidence, "
     "so blamecheck does not rewrite them."
 )
+
+
+# The slots only the writer can fill with a person: a rewrite names no one the sentence does
+# not name, so these stay visible, and the people the document names are offered as choices.
+ACTOR = "[who did this]"
+HIS_NAME = "[his name]"
+HER_NAME = "[her name]"
+CHILD_NAME = "[child's name]"
+PARTNER_NAME = "[partner's name]"
+PERSON_SLOTS = {ACTOR: "actor", HIS_NAME: "perpetrator", PARTNER_NAME: "perpetrator"}
+PERSON_SLOTS |= {HER_NAME: "survivor", CHILD_NAME: "child"}
+MAX_CHOICES = 3
 
 
 @dataclass(frozen=True)
@@ -36,13 +49,15 @@ class Facts:
     perpetrator: str | None
     survivor: str | None
     match: str
-    actor: str | None = None  # the one person the document names as using violence
-    child: str | None = None  # the child the document names, or "[Liam or Mia]" for several
+    child: str | None = None  # the child the sentence itself names
     slots: tuple[tuple[str, str], ...] = ()
     facts: tuple[Fact, ...] = ()  # names, dates and numbers inside the flagged words
     quoted: bool = False  # someone's own words: never rewritten
     spoken: bool = False  # a question or words addressed to someone
-    children: str | None = None  # every child the document names: "Liam and Mia"
+    children: str | None = None  # the children the sentence names, for words said aloud
+    stands_alone: bool = True  # a main clause, which a template's own sentence may replace
+    # the writer's phrases outside the matched words, to keep, each with its content words
+    loose: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,29 @@ def alternatives_for(
     return Alternatives(ranked, prompts)
 
 
+def choices_for(top: Suggestion, people: dict[str, tuple[str, ...]]) -> list[Suggestion]:
+    """The top rewrite with its first person slot filled by each person the document names
+    for it: offered for the writer to choose, never applied on blamecheck's own say."""
+    slot = next((p for p in PLACEHOLDER.findall(top.replacement) if p in PERSON_SLOTS), None)
+    if slot is None or top.kind != "rewrite":
+        return []
+    out: list[Suggestion] = []
+    for name in people.get(PERSON_SLOTS[slot], ())[:MAX_CHOICES]:
+        if name in top.replacement:
+            continue  # already in the sentence in another place: not a second person
+        text = top.replacement.replace(slot, name)
+        out.append(
+            Suggestion(
+                replacement=_capitalise(text) if top.replacement.startswith(slot) else text,
+                description=f"Your decision, not blamecheck's: only if it was {name}",
+                status="needs-input" if PLACEHOLDER.search(text) else "complete",
+                kind="choice",
+                keeps_facts=top.keeps_facts,
+            )
+        )
+    return out
+
+
 def _from_table(suggestion: Suggestion) -> bool:
     return suggestion.description == TABLE_DESCRIPTION
 
@@ -119,6 +157,8 @@ def _candidates(
             continue
         if alt.requires_subject and not facts.subject:
             continue
+        if not facts.stands_alone and alt.kind != "question" and not _RESTRUCTURES.search(alt.text):
+            continue  # "a concern that [his name] [what he did]" would say something else
         text = fill(alt.text, facts)
         if text is None:
             continue
@@ -126,10 +166,11 @@ def _candidates(
         # carries the flagged words' names and dates back
         verbatim = not _FIELD.search(alt.text) and alt.source is not None
         # the table's own slot: "If (partner) were to become abusive today ..."
-        text = text.replace("(partner)", facts.perpetrator or "[partner's name]")
+        text = text.replace("(partner)", facts.perpetrator or PARTNER_NAME)
         lost: list[Fact] = []
         if not verbatim:
             text, lost = keep_facts(text, facts.facts)
+            text = keep_phrases(text, facts.loose)
         text = _tidy(text)
         if text in seen:
             continue
@@ -183,6 +224,33 @@ def keep_facts(text: str, facts: tuple[Fact, ...]) -> tuple[str, list[Fact]]:
     return out, fact_check.missing(facts, out)
 
 
+def keep_phrases(text: str, phrases: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """Every phrase of the writer's whose content words the rewrite lost goes into its
+    visible [place this: ...], so no clause is dropped on blamecheck's own say."""
+    have = set(_WORDS.findall(text.lower()))
+    lost = [_unsaid(phrase, text) for phrase, words in phrases if not set(words) <= have]
+    lost = [phrase for phrase in lost if phrase]
+    if not lost:
+        return text
+    tail = f"[{PLACE_THIS} "
+    if text.endswith("]") and tail in text:
+        cut = text.rindex(tail)
+        placed = text[cut + len(tail) : -1].split("; ")
+        return text[:cut] + tail + "; ".join(dict.fromkeys([*placed, *lost])) + "]"
+    return f"{text.rstrip()} {tail}" + "; ".join(dict.fromkeys(lost)) + "]"
+
+
+def _unsaid(phrase: str, text: str) -> str:
+    """The phrase without an ending the rewrite already says ("into the home for Liam's
+    birthday" when "for Liam's birthday" was put back with its fact)."""
+    words = phrase.split()
+    for cut in range(1, len(words) - 1):
+        if " ".join(words[cut:]) in text:
+            return " ".join(words[:cut])
+    return phrase
+
+
+_WORDS = re.compile(r"\w+")
 PLACE_THIS = "place this:"
 _SHORT_PHRASE = 6
 _TIME_AND_PLACE = frozenset(
@@ -264,26 +332,26 @@ def _tidy(text: str) -> str:
 
 def fill(template: str, facts: Facts) -> str | None:
     """The template with the document's facts, or None if it needs a slot this finding lacks."""
-    actor = facts.actor or "[who did this]"
-    perpetrator = facts.perpetrator or "[his name]"
+    actor = ACTOR  # who did an act the writer left without an actor is the writer's to say
+    perpetrator = facts.perpetrator or HIS_NAME
     subject = facts.subject
     values = {
         "actor": actor,
         "Actor": _capitalise(actor),
-        "subject": _mid_sentence(subject) if subject else "[her name]",
-        "subject_object": _object_case(subject) if subject else "[her name]",
-        "Subject": _capitalise(subject) if subject else "[Her name]",
+        "subject": _mid_sentence(subject) if subject else HER_NAME,
+        "subject_object": _object_case(subject) if subject else HER_NAME,
+        "Subject": _capitalise(subject) if subject else HER_NAME,
         "perpetrator": perpetrator,
         "Perpetrator": _capitalise(perpetrator),
-        "survivor": facts.survivor or "[her name]",
-        "Survivor": _capitalise(facts.survivor or "[her name]"),
+        "survivor": facts.survivor or HER_NAME,
+        "Survivor": _capitalise(facts.survivor or HER_NAME),
         "match": facts.match,
         "when": "",
         "object": "the children",
         # the Multiple Pathways frame: his behaviour, the child, the effect; the sentence's
         # own words (slots) replace these defaults where it already says them
         "because": f"Since {perpetrator} [what he did]{_when(facts)}",
-        "child": facts.child or "[child's name]",
+        "child": facts.child or CHILD_NAME,
         "has": "has",
         "effect": "[specific effect on school, sleep, friends, health or home]",
         **dict(facts.slots),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 
 class Role(StrEnum):
@@ -341,6 +341,71 @@ class RoleResolver:
             return None
         return shown[1]
 
+    def untold_apart(self, docs: Iterable[Doc]) -> frozenset[str]:
+        """The names two people share (parents with one surname: "Tom Hughes", "Sarah
+        Hughes", or "Mr" and "Ms Hughes") that the document writes alone, with no title or
+        first name that says which of them is meant ("Hughes hit her"), in lower case."""
+        docs = list(docs)
+        firsts: dict[str, set[str]] = {}
+        for doc in docs:
+            for chunk in _propn_chunks(doc):
+                if len(chunk) > 1:
+                    firsts.setdefault(chunk[-1].lower_, set()).add(chunk[0].lower_)
+        shared = {name for name, first in firsts.items() if len(first) > 1} | self._conflicts
+        alone: set[str] = set()
+        for doc in docs:
+            for token in doc:
+                if token.lower_ not in shared or not token.is_title:
+                    continue
+                before = doc[token.i - 1] if token.i > 0 else None
+                if before is not None and (
+                    before.lower_.rstrip(".") in self.titles or before.pos_ == "PROPN"
+                ):
+                    continue  # "Mr Hughes", "Tom Hughes": told apart
+                alone.add(token.lower_)
+        return frozenset(alone)
+
+    def mentions(self, sentence: Span) -> dict[Role, str]:
+        """How one sentence itself refers to each party it names once: "Mr Reid", "the father",
+        "she". A rewrite may use these words (they are the writer's); a role the sentence names
+        twice in different words, or not at all, is left out, and the rewrite keeps a slot."""
+        found: dict[Role, dict[str, int]] = {}
+        doc = sentence.doc
+        for token in sentence:
+            if token.pos_ not in {"PROPN", "NOUN", "PRON"} or token.dep_ in {"compound", "flat"}:
+                continue
+            if token.dep_ == "poss" or token.lower_ in _NOT_MENTIONS:
+                continue  # "his drinking" is about him, but "his" cannot stand as a subject
+            role = self.role_of(token)
+            if role not in (Role.PERPETRATOR, Role.SURVIVOR, Role.CHILD):
+                continue
+            if token.pos_ == "PROPN":
+                start = _name_start(doc, token)
+                rank = 0
+            elif token.pos_ == "NOUN":
+                known = token.lower_ in self._noun_roles or token.lower_ in self.lex.relational
+                if token.tag_ in {"NNS", "NNPS"} or not known:
+                    continue  # "the children", "her drinking": not one person's mention
+                start = token.left_edge.i
+                rank = 1
+            else:
+                rank = 2
+                start = token.i
+            text = doc[start : token.i + 1].text
+            if token.pos_ == "PRON":
+                text = _NOMINATIVE.get(token.lower_, token.lower_)
+            elif text[:1].isupper() and doc[start].pos_ in {"DET", "PRON"}:
+                text = text[:1].lower() + text[1:]  # "The father" inside a rewrite
+            found.setdefault(role, {})
+            found[role][text] = min(rank, found[role].get(text, rank))
+        out: dict[Role, str] = {}
+        for role, texts in found.items():
+            best = min(texts.values())
+            top = [t for t, r in texts.items() if r == best]
+            if len(top) == 1:
+                out[role] = top[0]
+        return out
+
     def named(self, role: Role) -> list[str]:
         """How the document writes each person it binds to ``role`` ("Mr Reid"); when it
         names nobody in that role, the names the team's configuration gives."""
@@ -353,14 +418,55 @@ class RoleResolver:
 
 
 TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})
+_NOMINATIVE = {"her": "she", "him": "he", "them": "they", "me": "I", "us": "we"}
+_NOT_MENTIONS = frozenset({"his", "hers", "its", "their", "theirs", "who", "whom", "whose"})
+
+
+def name_of(token: Token) -> str:
+    """The name ending at ``token`` as written, with its title: "Mr Hughes", "Lee Cotton"."""
+    return token.doc[_name_start(token.doc, token) : token.i + 1].text
+
+
+def _name_start(doc: Doc, token: Token) -> int:
+    """Where the name ending at ``token`` starts: its compounds and a title before them, never
+    a date, a preposition or a possessive ("On 14 September Mr Hughes" is "Mr Hughes")."""
+    start = token.i
+    while start > 0:
+        before = doc[start - 1]
+        if before.lower_.rstrip(".") in TITLE_WORDS:
+            return start - 1
+        if not (before.pos_ == "PROPN" and before.is_alpha and before.is_title):
+            break
+        if _is_calendar_word(before):
+            break
+        start -= 1
+    return start
+
+
+_CALENDAR = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december", "monday", "tuesday", "wednesday", "thursday"}
+    | {"friday", "saturday", "sunday"}
+)
+
+
+def _is_calendar_word(token: Token) -> bool:
+    return token.lower_ in _CALENDAR
 
 
 def _propn_chunks(doc: Doc) -> list[list[Token]]:
-    """Runs of capitalised proper nouns: "Sarah Clarke" (a title before it is not part of it)."""
+    """Runs of capitalised proper nouns: "Sarah Clarke" (a title or a month before it is not part
+    of it)."""
     chunks: list[list[Token]] = []
     current: list[Token] = []
     for tok in doc:
-        if tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title and tok.lower_ not in TITLE_WORDS:
+        if (
+            tok.pos_ == "PROPN"
+            and tok.is_alpha
+            and tok.is_title
+            and tok.lower_ not in TITLE_WORDS
+            and not _is_calendar_word(tok)  # "On 14 September Mr Hughes": not his name
+        ):
             current.append(tok)
         else:
             if current:

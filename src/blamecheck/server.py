@@ -480,7 +480,8 @@ def _hover(ls: BlamecheckServer, params: types.HoverParams) -> types.Hover | Non
             lines.append("*Instead:*")
             for s in finding.suggestions:
                 note = " *(fill in the brackets)*" if s.status == "needs-input" else ""
-                lines.append(f"- {s.replacement}{note}")
+                mine = "*Your decision, only if it was so:* " if s.kind == "choice" else ""
+                lines.append(f"- {mine}{s.replacement}{note}")
         for prompt in finding.prompts[:2]:
             lines.append(f"- *Ask:* {prompt.text}")
         parts.append("\n\n".join(lines))
@@ -531,12 +532,14 @@ def _code_actions(ls: BlamecheckServer, params: types.CodeActionParams) -> list[
             else:
                 edit = types.TextEdit(range=diagnostic.range, new_text=replacement)
             shown = replacement if len(replacement) <= 70 else replacement[:67] + "..."
+            choice = suggestion.kind == "choice"  # the writer's decision: never preferred
+            title = f"Your decision: {shown}" if choice else f"Replace with: {shown}"
             actions.append(
                 types.CodeAction(
-                    title=f"Replace with: {shown}",
+                    title=title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
-                    is_preferred=not actions,
+                    is_preferred=not actions and not choice,
                     edit=types.WorkspaceEdit(
                         document_changes=[
                             types.TextDocumentEdit(

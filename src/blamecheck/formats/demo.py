@@ -38,6 +38,9 @@ class Pair:
     ask: tuple[str, ...]  # questions for the writer, or instead of quoted words
 
 
+NO_REWRITE = "Rewrite it in your own words: who did what, to whom, and with what effect."
+
+
 def build_pairs(text: str, findings: list[Finding], packs: PackSet) -> list[Pair]:
     pairs: list[Pair] = []
     for finding in findings:
@@ -85,11 +88,14 @@ def render_terminal(pairs: list[Pair], width: int, style: Style) -> str:
             after_label = "✓ CONSTRUCTIVE" + (
                 " (fill in [ ])" if pair.status == "needs-input" else ""
             )
-        else:
+        elif pair.quoted:
             after = "Kept as evidence: someone's own words are not rewritten."
             if pair.ask:
                 after += " Ask instead: " + pair.ask[0]
             after_label = "✓ INSTEAD"
+        else:
+            after = " ".join(pair.ask) or NO_REWRITE
+            after_label = "✓ INSTEAD (your own words)"
         lines = [head]
         if width >= _WIDE:
             column = (width - 7) // 2
@@ -203,6 +209,9 @@ def _pair_html(number: int, pair: Pair) -> str:
         constructive = (
             f'<span class="label">Constructive</span><span class="text">{after}</span>{status}'
         )
+    elif not pair.quoted:
+        said = html.escape(" ".join(pair.ask) or NO_REWRITE)
+        constructive = f'<span class="label">Instead</span><span class="text">{said}</span>'
     else:
         ask = f" Ask instead: “{html.escape(pair.ask[0])}”" if pair.ask else ""
         constructive = (

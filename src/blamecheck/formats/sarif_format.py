@@ -141,7 +141,11 @@ def fixable(finding: Finding) -> list[Suggestion]:
         return []
     chosen: dict[str, Suggestion] = {}  # SARIF wants distinct fixes; two rules may agree
     for suggestion in finding.suggestions:
-        if suggestion.status == "complete" and suggestion.keeps_facts:
+        if (
+            suggestion.status == "complete"
+            and suggestion.keeps_facts
+            and suggestion.kind != "choice"
+        ):
             chosen.setdefault(suggestion.replacement, suggestion)
     return list(chosen.values())[:MAX_FIXES]
 

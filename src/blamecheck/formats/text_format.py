@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..findings import Finding
+from ..findings import NOTE_SOURCE, Finding
 from ..positions import LineIndex
 from . import FileReport
 
@@ -76,10 +76,16 @@ def render_finding(path: str, text: str, finding: Finding, style: Style) -> str:
     caret = " " * s0 + "^" * max(1, s1 - s0)
     lines = [head, f"    {sentence}", f"    {style.red(caret)}"]
     for suggestion in finding.suggestions[:2]:
-        label = {"question": "ask", "script": "say"}.get(suggestion.kind, "try")
+        label = {"question": "ask", "script": "say", "choice": "your decision"}.get(
+            suggestion.kind, "try"
+        )
         lines.append(f"    {style.green(label + ':')} {suggestion.replacement}")
-    if finding.prompts:
-        lines.append(f"    {style.cyan('find out:')} {finding.prompts[0].text}")
+    for prompt in finding.prompts:
+        if prompt.source == NOTE_SOURCE:  # no rewrite fits: say so before any question
+            lines.append(f"    {style.cyan('note:')} {prompt.text}")
+    asked = [p for p in finding.prompts if p.source != NOTE_SOURCE]
+    if asked:
+        lines.append(f"    {style.cyan('find out:')} {asked[0].text}")
     return "\n".join(lines)
 
 
