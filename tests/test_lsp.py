@@ -669,3 +669,17 @@ async def test_people_the_document_names_are_choices_never_the_preferred_fix(
     choice = next(a for a in actions if a.title.startswith("Your decision: "))
     assert choice.title == "Your decision: Mr Hughes pushed her over"
     assert not choice.is_preferred
+
+
+async def test_a_name_two_people_share_is_told_once_without_the_documents_words(
+    client: LanguageClient,
+):
+    text = "Dana Price and Lee Price are the parents.\n\nPrice hit her. She was pushed over.\n"
+    before = len(client.messages)
+    uri = _open(client, text)
+    await _diagnostics(client, uri, 1)
+    _change(client, uri, 2, text + "\nShe was pushed again.\n")
+    await _diagnostics(client, uri, 2)
+    told = [m.message for m in client.messages[before:] if "[people]" in m.message]
+    assert len(told) == 1
+    assert "Price" not in told[0] and "Dana" not in told[0]

@@ -30,7 +30,7 @@ from pygls.protocol.language_server import lsp_method
 
 from . import __version__, batch, linting
 from . import config as configuration
-from .api import Analyzer, ParagraphCache, get_analyzer, split_blocks
+from .api import SHARED_NAME_NOTICE, Analyzer, ParagraphCache, get_analyzer, split_blocks
 from .errors import BlamecheckError
 from .findings import Finding, Severity
 from .ignores import IgnoreStore, context_key
@@ -90,6 +90,7 @@ class _Open:
     task: asyncio.Task[None] | None = None
     published: tuple[int | None, str, list[Finding]] = (None, "", [])
     warned_size: bool = False
+    warned_names: bool = False  # told once that two people share a name nothing tells apart
 
 
 class _Protocol(LanguageServerProtocol):
@@ -180,6 +181,7 @@ class BlamecheckServer(LanguageServer):
             return
         version, text = state.version, state.text
         findings: list[Finding] = []
+        untold = False  # two people share a name that nothing in the document tells apart
         if state.language not in self.settings.languages:
             pass
         elif len(text) > MAX_CHARS:
@@ -204,6 +206,7 @@ class BlamecheckServer(LanguageServer):
                 findings = await loop.run_in_executor(
                     self.worker, analyzer.analyse_cached, analysed, state.cache, names, profile
                 )
+            untold = getattr(findings, "untold_apart", False)
             if view is not None:
                 findings = view.relocate(findings, text)
             self.timing = time.perf_counter() - began
@@ -213,6 +216,14 @@ class BlamecheckServer(LanguageServer):
         state.published = (version, text, findings)
         began = time.perf_counter()
         self.publish(uri)
+        if untold and not state.warned_names:
+            state.warned_names = True  # once per open document, and never its words
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Info,
+                    message=f"blamecheck: this document: {SHARED_NAME_NOTICE}",
+                )
+            )
         if os.environ.get("BLAMECHECK_TIMING"):  # for bench/bench_lsp.py: times, no text
             took = (time.perf_counter() - began) * 1000
             self.log(f"analysis {self.timing * 1000:.0f} ms, publish {took:.0f} ms")
