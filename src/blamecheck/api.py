@@ -305,31 +305,38 @@ class Analyzer:
         sentence = paragraph[s0:s1]
         span = (hit.start - s0, hit.end - s0)
         flagged = (hit.flagged[0] - s0, hit.flagged[1] - s0)
-        kept: list[Suggestion] = []
         follows = paragraph[hit.end : hit.end + 1]
+        trimmed = []
         for suggestion in suggestions:
             if follows and follows in ".!?" and suggestion.replacement.endswith(follows):
                 # the sentence's own full stop stays: a line quoted whole brings its own
-                trimmed = suggestion.replacement[:-1].rstrip()
-                suggestion = suggestion.model_copy(update={"replacement": trimmed})
-            # the table's own line, quoted whole, answers the whole line the finding flags
-            whole = suggestion.kind == "statement"
-            judged = span if whole else flagged
-            verdict = self.checker.check(sentence, span, judged, suggestion.replacement, whole)
-            if verdict.sound and not self._still_flagged(sentence, span, suggestion.replacement):
-                kept.append(suggestion)
+                text = suggestion.replacement[:-1].rstrip()
+                suggestion = suggestion.model_copy(update={"replacement": text})
+            trimmed.append(suggestion)
+        # a line of the practice table is quoted whole (kind "statement")
+        verdicts = self.checker.check_all(
+            sentence, span, flagged, [(s.replacement, s.kind == "statement") for s in trimmed]
+        )
+        sound = [s for s, v in zip(trimmed, verdicts, strict=True) if v.sound]
+        still = self._still_flagged(sentence, span, [s.replacement for s in sound])
+        kept = [s for s, flagged_again in zip(sound, still, strict=True) if not flagged_again]
         notes = [] if kept else [Prompt(text=CANNOT_FIT, source=NOTE_SOURCE)]
         return kept, notes
 
-    def _still_flagged(self, sentence: str, span: tuple[int, int], replacement: str) -> bool:
-        """Would `check` flag the rewrite itself, placeholders as written (as `fix
+    def _still_flagged(
+        self, sentence: str, span: tuple[int, int], replacements: list[str]
+    ) -> list[bool]:
+        """Would `check` flag each rewrite itself, placeholders as written (as `fix
         --placeholders` leaves them)? Then it is no alternative."""
-        new = sentence[: span[0]] + replacement + sentence[span[1] :]
-        doc = self.nlp(new)
-        resolver = RoleResolver(self.packs.roles)
-        resolver.learn([doc])
-        end = span[0] + len(replacement)
-        return any(hit.start < end and span[0] < hit.end for hit in self.engine.run(doc, resolver))
+        news = [sentence[: span[0]] + r + sentence[span[1] :] for r in replacements]
+        out = []
+        for replacement, doc in zip(replacements, self.nlp.pipe(news), strict=True):
+            resolver = RoleResolver(self.packs.roles)
+            resolver.learn([doc])
+            end = span[0] + len(replacement)
+            hits = self.engine.run(doc, resolver)
+            out.append(any(hit.start < end and span[0] < hit.end for hit in hits))
+        return out
 
     def _violent_subjects(self, doc: Doc) -> list[Token]:
         """Subjects and agents of violent verbs in one paragraph, kept with its parse so that

@@ -139,12 +139,62 @@ class RewriteChecker:
         """``span`` is what the replacement replaces and ``flagged`` the words the rule matched,
         both as offsets into ``sentence``. ``whole_lines``: the replacement is a line quoted
         whole from the practice table, which may be two sentences."""
+        return self.check_all(sentence, span, flagged, [(replacement, whole_lines)])[0]
+
+    def check_all(
+        self,
+        sentence: str,
+        span: tuple[int, int],
+        flagged: tuple[int, int],
+        replacements: list[tuple[str, bool]],
+    ) -> list[Verdict]:
+        """Every alternative of one finding, parsed in one batch (the parser is the cost)."""
         s, e = span
-        filled, fills = neutral(replacement)
-        if filled and (not sentence[:s].strip() or sentence[:s].rstrip()[-1] in ".!?"):
-            filled = filled[:1].upper() + filled[1:]  # a writer fills it as a sentence start
-        new = sentence[:s] + filled + sentence[e:]
-        before, after = self.nlp.pipe([sentence, new])
+        starts = not sentence[:s].strip() or sentence[:s].rstrip()[-1] in ".!?"
+        prepared = []
+        for replacement, _ in replacements:
+            filled, fills = neutral(replacement)
+            if filled and starts:
+                filled = filled[:1].upper() + filled[1:]  # a writer fills it as a sentence start
+            prepared.append((filled, fills, sentence[:s] + filled + sentence[e:]))
+        before, *afters = self.nlp.pipe([sentence, *(new for _, _, new in prepared)])
+        replaced = before.char_span(s, e, alignment_mode="expand")
+        # a noun phrase is replaced by a noun phrase, a clause by a clause: "remains in an
+        # abusive relationship" cannot take "[his name] [what he does] to her"
+        noun_slot = (
+            replaced is not None and replaced.root.pos_ in _NOMINAL and replaced.root.dep_ != "ROOT"
+        )
+        shapes = (
+            [
+                next(iter(d.sents)).root.pos_ in _NOMINAL
+                for d in self.nlp.pipe(f for f, _, _ in prepared)
+            ]
+            if noun_slot
+            else [True] * len(prepared)
+        )
+        return [
+            self._verdict(sentence, span, flagged, replacement, whole, before, after, fit, made)
+            for (replacement, whole), after, fit, made in zip(
+                replacements, afters, shapes, prepared, strict=True
+            )
+        ]
+
+    def _verdict(
+        self,
+        sentence: str,
+        span: tuple[int, int],
+        flagged: tuple[int, int],
+        replacement: str,
+        whole_lines: bool,
+        before: Doc,
+        after: Doc,
+        fits: bool,
+        made: tuple[str, list[tuple[int, int]], str],
+    ) -> Verdict:
+        s, e = span
+        if whole_lines:  # the table's own line answers the whole line the finding flags
+            flagged = span
+        filled, fills, new = made
         delta = len(filled) - (e - s)
         fill_ranges = [(s + a, s + b) for a, b in fills]
         region = (s, s + len(filled))
@@ -169,7 +219,7 @@ class RewriteChecker:
                 moved.append(token.text)
         fragments = max(0, _fragments(after) - _fragments(before))
         fragments += 0 if whole_lines else _split(before, after)
-        fragments += 0 if self._same_shape(before, span, filled) else 1
+        fragments += 0 if fits or not filled.strip() else 1
         return Verdict(
             lost=tuple(lost),
             moved=tuple(moved),
@@ -177,18 +227,6 @@ class RewriteChecker:
             invented=_invented(sentence, after, region, fill_ranges),
             rewritten=new,
         )
-
-    def _same_shape(self, before: Doc, span: tuple[int, int], filled: str) -> bool:
-        """A noun phrase is replaced by a noun phrase, a clause by a clause: "remains in an
-        abusive relationship" cannot take "[his name] [what he does] to her"."""
-        replaced = before.char_span(span[0], span[1], alignment_mode="expand")
-        if replaced is None or not filled.strip():
-            return True
-        was_noun = replaced.root.pos_ in _NOMINAL and replaced.root.dep_ != "ROOT"
-        if not was_noun:
-            return True
-        root = next(iter(self.nlp(filled).sents)).root
-        return root.pos_ in _NOMINAL
 
 
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
