@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from . import profiles
 from .engine import Engine, Hit
 from .facts import missing
-from .findings import NOTE_SOURCE, Finding, Prompt, Suggestion
+from .findings import NOTE_SOURCE, Finding, Findings, Prompt, Suggestion
 from .nlp import load_pipeline
 from .patterns import PackSet
 from .positions import LineIndex
@@ -434,24 +434,6 @@ class Analyzer:
             )
         findings.sort(key=Finding.sort_key)
         return findings
-
-
-class Findings(list[Finding]):
-    """A text's findings, and whether it names two people by one name that nothing tells
-    apart (parents who share a surname): then no rewrite can offer either of them as a
-    choice, and the writer is told once how to declare them (`[people]` in blamecheck.toml)."""
-
-    def __init__(self, findings: Iterable[Finding] = (), untold_apart: bool = False):
-        super().__init__(findings)
-        self.untold_apart = untold_apart
-
-
-SHARED_NAME_NOTICE = (
-    "two people in it share a name (a surname, most often) and it is written without a title, "
-    "first name or role that says who is meant; blamecheck cannot tell them apart there. "
-    'Declare them under [people] in blamecheck.toml, e.g. "Tom Hughes" = "perpetrator" and '
-    '"Sarah Hughes" = "survivor"'
-)
 
 
 @dataclass(frozen=True)

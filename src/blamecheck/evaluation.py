@@ -370,10 +370,11 @@ def _count_rewrites(
         top = finding.suggestions[0]
         counts.top_complete += top.status == "complete"
         doc = analyzer.nlp(finding.text)
-        counts.top_keeps_facts += not facts.missing(facts.facts_in(doc[:]), top.replacement)
+        lost = facts.missing(facts.facts_in(doc[:]), top.replacement)
+        counts.top_keeps_facts += not lost
         if top.kind not in {"rewrite", "statement"}:
             continue  # a question or script to say aloud replaces a question
-        judged = judge(analyzer.checker, text, finding)
+        judged = judge(analyzer.checker, text, finding, tuple(f.text for f in lost))
         counts.rewrites += 1
         counts.harper_checked = harper_linter() is not None
         counts.grammatical += judged.grammatical

@@ -13,54 +13,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from .roles import TITLE_WORDS
+from .roles import DAYS, MONTH_ABBREVIATIONS, MONTHS, TITLE_WORDS
 
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
-_DAYS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mondays",
-        "tuesdays",
-        "wednesdays",
-        "thursdays",
-        "fridays",
-        "saturdays",
-        "sundays",
-    ]
-)
+_MONTHS = MONTHS | MONTH_ABBREVIATIONS
+_DAYS = DAYS | {day + "s" for day in DAYS}  # "on Mondays"
 _DATE_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC_DATE = re.compile(

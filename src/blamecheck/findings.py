@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,3 +111,21 @@ def redacted(finding: Finding) -> Finding:
     the Multiple Pathways frame, never the document's words).
     """
     return finding.model_copy(update={"text": "", "suggestions": [], "prompts": []})
+
+
+class Findings(list[Finding]):
+    """A text's findings, and whether it names two people by one name that nothing tells
+    apart (parents who share a surname): then no rewrite can offer either of them as a
+    choice, and the writer is told once how to declare them (`[people]` in blamecheck.toml)."""
+
+    def __init__(self, findings: Iterable[Finding] = (), untold_apart: bool = False):
+        super().__init__(findings)
+        self.untold_apart = untold_apart
+
+
+SHARED_NAME_NOTICE = (
+    "two people in it share a name (a surname, most often) and it is written without a title, "
+    "first name or role that says who is meant; blamecheck cannot tell them apart there. "
+    'Declare them under [people] in blamecheck.toml, e.g. "Tom Hughes" = "perpetrator" and '
+    '"Sarah Hughes" = "survivor"'
+)

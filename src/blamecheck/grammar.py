@@ -404,14 +404,10 @@ def _shared_subject_tail(
         active = past_forms.get(lemma) or conj.text.lower()
         words = doc[conj.i + 1 : last + 1].text
         return f"{link} {active} {patient_text}" + (f" {words}" if words else ""), last + 1
-    subject = _NOMINATIVE_OF.get(patient.lower_) if len(list(patient.subtree)) == 1 else None
-    subject = subject or doc[patient.left_edge.i : patient.right_edge.i + 1].text
-    if subject[:1].isupper() and patient.pos_ == "PRON":
-        subject = subject.lower()
+    subject = doc[patient.left_edge.i : patient.right_edge.i + 1].text
+    if patient.pos_ == "PRON" and patient.lower_ != "i":
+        subject = subject.lower()  # "She was raped ..." -> "... and she did not report it"
     return f"{link} {subject} {doc[conj.left_edge.i : last + 1].text}", last + 1
-
-
-_NOMINATIVE_OF = {"she": "she", "he": "he", "they": "they", "i": "I", "we": "we"}
 
 
 def _third_person(lemma: str) -> str:

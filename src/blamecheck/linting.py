@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import documents, inline_ignores, placeholders
-from .api import SHARED_NAME_NOTICE, Findings
 from .baseline import Baseline
 from .config import Config
-from .findings import Finding, redacted
+from .findings import SHARED_NAME_NOTICE, Finding, Findings, redacted
 from .formats import FileReport
 from .positions import LineIndex
 from .profiles import Profile

@@ -18,11 +18,12 @@ from spacy.tokens import Doc, Token
 
 from . import grammar
 from .patterns import PLACEHOLDER
+from .rewrite import PLACE_THIS
+from .roles import NOMINATIVE
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 # verbs that carry no content of their own: "becomes violent", "has a history", "gets angry"
 LIGHT_VERBS = frozenset({"be", "become", "get", "seem", "appear", "have", "do"})
-_NOMINATIVE = {"her": "she", "him": "he", "them": "they", "me": "i", "us": "we", "whom": "who"}
 # a placeholder is read as a phrase of its kind; first words decide (longest key first)
 _NEUTRAL = (
     ("who does what to whom", "Mr Brown hits Ms Green"),
@@ -51,8 +52,6 @@ _NEUTRAL = (
     ("violence", "violence"),
     ("abuse", "abuse"),
 )
-_CHOICE_NAME = re.compile(r"^[A-Z][\w'-]*(?:, [A-Z][\w'-]*)* or [A-Z][\w'-]*$")
-PLACE_THIS = "place this:"
 
 
 def neutral(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -85,8 +84,6 @@ def _phrase_for(inner: str) -> str:
     low = inner.lower()
     if low.startswith(PLACE_THIS):
         return ""
-    if _CHOICE_NAME.match(inner):
-        return "the child"
     for key, phrase in _NEUTRAL:
         if low.startswith(key):
             return phrase
@@ -269,7 +266,7 @@ def _twin(
 def _who(token: Token | None) -> str | None:
     if token is None:
         return None
-    return _NOMINATIVE.get(token.lower_, token.lower_)
+    return NOMINATIVE.get(token.lower_, token.lower_).lower()
 
 
 def _same_subject(token: Token, twin: Token, flagged: tuple[int, int]) -> bool:

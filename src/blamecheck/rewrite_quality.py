@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import facts
 from .findings import Finding
 from .rewrite_check import RewriteChecker, Verdict
 
@@ -54,9 +53,13 @@ class Judgement:
         return self.verdict.parses and not self.harper_new
 
 
-def judge(checker: RewriteChecker, text: str, finding: Finding) -> Judgement:
+def judge(
+    checker: RewriteChecker, text: str, finding: Finding, facts_lost: tuple[str, ...]
+) -> Judgement:
     """The top suggestion of ``finding`` in place in ``text``: the flagged words are the
-    finding's span, so every content word outside it must survive in its role."""
+    finding's span, so every content word outside it must survive in its role.
+    ``facts_lost``: the names, dates and numbers of the flagged words the top one lost (the
+    evaluation reads them once, from the flagged words)."""
     top = finding.suggestions[0]
     span = (finding.start, finding.end)
     # a line of the practice table is quoted whole, and may be two sentences
@@ -64,11 +67,9 @@ def judge(checker: RewriteChecker, text: str, finding: Finding) -> Judgement:
     before = harper_errors(text)
     after = harper_errors(verdict.rewritten)
     new = after - before
-    flagged = checker.nlp(text[finding.start : finding.end])
-    lost = facts.missing(facts.facts_in(flagged[:]), top.replacement)
     return Judgement(
         verdict=verdict,
         harper_new=tuple(f"{kind}: {words}" for kind, words in new),
         names_invented=verdict.invented,
-        facts_lost=tuple(f.text for f in lost),
+        facts_lost=facts_lost,
     )

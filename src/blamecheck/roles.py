@@ -393,7 +393,7 @@ class RoleResolver:
                 start = token.i
             text = doc[start : token.i + 1].text
             if token.pos_ == "PRON":
-                text = _NOMINATIVE.get(token.lower_, token.lower_)
+                text = NOMINATIVE.get(token.lower_, token.lower_)
             elif text[:1].isupper() and doc[start].pos_ in {"DET", "PRON"}:
                 text = text[:1].lower() + text[1:]  # "The father" inside a rewrite
             found.setdefault(role, {})
@@ -418,7 +418,8 @@ class RoleResolver:
 
 
 TITLE_WORDS = frozenset({"ms", "mrs", "miss", "mr", "mx", "dr"})
-_NOMINATIVE = {"her": "she", "him": "he", "them": "they", "me": "I", "us": "we"}
+# a pronoun in the object case, and the subject case of the same person
+NOMINATIVE = {"her": "she", "him": "he", "them": "they", "me": "I", "us": "we", "whom": "who"}
 _NOT_MENTIONS = frozenset({"his", "hers", "its", "their", "theirs", "who", "whom", "whose"})
 
 
@@ -443,15 +444,19 @@ def _name_start(doc: Doc, token: Token) -> int:
     return start
 
 
-_CALENDAR = frozenset(
+# the calendar's words, for the modules that must not read a date as a name or a person
+MONTHS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
-    | {"october", "november", "december", "monday", "tuesday", "wednesday", "thursday"}
-    | {"friday", "saturday", "sunday"}
+    | {"october", "november", "december"}
 )
+MONTH_ABBREVIATIONS = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
 def _is_calendar_word(token: Token) -> bool:
-    return token.lower_ in _CALENDAR
+    return token.lower_ in MONTHS or token.lower_ in DAYS
 
 
 def _propn_chunks(doc: Doc) -> list[list[Token]]:

@@ -30,9 +30,9 @@ from pygls.protocol.language_server import lsp_method
 
 from . import __version__, batch, linting
 from . import config as configuration
-from .api import SHARED_NAME_NOTICE, Analyzer, ParagraphCache, get_analyzer, split_blocks
+from .api import Analyzer, ParagraphCache, get_analyzer, split_blocks
 from .errors import BlamecheckError
-from .findings import Finding, Severity
+from .findings import SHARED_NAME_NOTICE, Finding, Severity
 from .ignores import IgnoreStore, context_key
 from .patterns import PLACEHOLDER
 from .positions import Encoding, LineIndex, apply_change, encoding_of

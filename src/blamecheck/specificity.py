@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from . import grammar
-from .roles import Role, RoleResolver
+from .roles import DAYS, MONTH_ABBREVIATIONS, MONTHS, Role, RoleResolver
 
 # verbs that say nothing he did: "he is the father", "he has two children", "he said ..."
 _NOT_BEHAVIOUR = frozenset(
@@ -36,12 +36,7 @@ _ONE_CHILD = frozenset(
 )  # fmt: skip
 _AGE_WORDS = frozenset({"year", "years", "month", "months", "yr", "yrs"})
 # capitalised words that are not people: "on 3 March", "on Friday"
-_CALENDAR = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-     "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
-     "friday", "saturday", "sunday", "christmas", "easter"}
-)  # fmt: skip
+_CALENDAR = MONTHS | MONTH_ABBREVIATIONS | DAYS | {"christmas", "easter"}
 _CLAUSE_RIGHT = frozenset({"advcl", "conj", "cc", "punct", "mark", "relcl", "parataxis"})
 _AFFECTED = frozenset({Role.CHILD, Role.SURVIVOR, Role.BOTH})
 _PARTY_DEPS = grammar.SUBJECT_DEPS | {"dobj"}
