@@ -376,7 +376,7 @@ class Analyzer:
             if not any(hit.start < o.end and o.start < hit.end for o in others):
                 others.append(hit)
                 kept.append((block, hit))
-        return kept
+        return [(block, hit) for block, hit in kept if not _yields(block, hit, taken)]
 
     def _findings(
         self,
@@ -534,3 +534,12 @@ def _analyzer_with(extra_packs: tuple[Path, ...]) -> Analyzer:
 def analyse(text: str) -> list[Finding]:
     """Lint one text with the bundled packs."""
     return _default_analyzer().analyse(text)
+
+
+def _yields(block: Block, hit: Hit, taken: dict[tuple[int, str], list[Hit]]) -> bool:
+    """Whether a finding gives way to an overlapping one of a category its rule yields to."""
+    return any(
+        hit.start < other.end and other.start < hit.end
+        for category in hit.rule.yields_to
+        for other in taken.get((block.offset, category.value), [])
+    )

@@ -305,6 +305,11 @@ class Rule(_Strict):
         description="case-record: the rule reads claims about one family, and is off in "
         "general prose (policy, research, legislation; see profiles.py)",
     )
+    yields_to: list[Category] = Field(
+        default=[],
+        description="drop a finding of this rule that overlaps a finding of these categories: "
+        "one finding per destructive phrase, where the other already asks for the same thing",
+    )
     patterns: list[Pattern] = Field(min_length=1)
     alternatives: list[Alternative] = Field(min_length=1)
     examples: Examples
