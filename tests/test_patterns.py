@@ -10,6 +10,7 @@ import yaml
 
 from blamecheck.findings import Category
 from blamecheck.patterns import PackSet
+from blamecheck.profiles import Profile
 
 from .conftest import SEEDS, invoke
 
@@ -140,3 +141,19 @@ def test_a_good_extra_pack_adds_a_rule_without_code(tmp_path: Path):
     path = _pack(tmp_path, GOOD_RULE)
     code, out, _ = invoke("check", "--pack", str(path), "-", stdin="A zebra was seen.")
     assert code == 1 and "victim-blaming/test-rule" in out
+
+
+def test_a_finding_that_yields_gives_its_words_back_to_its_own_category(analyzer):
+    """violence-located yields to child-impact; the words it matched still carry the other
+    perpetrator-agency finding ("abuse between Sarah and John") that it had outranked."""
+    found = analyzer.analyse(
+        "Callum has witnessed the domestic abuse between Sarah and John in the family home."
+    )
+    rules = {f.rule for f in found}
+    assert "perpetrator-agency/violence-located" not in rules
+    assert {"child-impact/exposure-framing", "perpetrator-agency/mutualising"} <= rules
+    alone = analyzer.analyse(
+        "Police attended twice because of the domestic abuse in the household.",
+        profile=Profile.CASE_RECORD,
+    )
+    assert [f.rule for f in alone] == ["perpetrator-agency/violence-located"]

@@ -354,7 +354,9 @@ class Analyzer:
         return [doc[i] for i in found]
 
     def _dedupe(self, hits: list[tuple[Block, Hit]]) -> list[tuple[Block, Hit]]:
-        """One finding per overlapping stretch of a category: the earlier rule in its pack wins."""
+        """One finding per overlapping stretch of a category: the earlier rule in its pack wins.
+        A finding whose rule yields to another category gives way to an overlapping finding
+        of it, and its stretch goes back to the rest of its own category."""
         ordered = sorted(
             hits,
             key=lambda bh: (
@@ -373,10 +375,13 @@ class Analyzer:
         taken: dict[tuple[int, str], list[Hit]] = {}
         for block, hit in ordered:
             others = taken.setdefault((block.offset, hit.rule.category.value), [])
-            if not any(hit.start < o.end and o.start < hit.end for o in others):
+            if not any(_overlap(hit, o) for o in others):
                 others.append(hit)
                 kept.append((block, hit))
-        return [(block, hit) for block, hit in kept if not _yields(block, hit, taken)]
+        yielded = {id(hit) for block, hit in kept if _yields(block, hit, taken)}
+        if not yielded:
+            return kept
+        return self._dedupe([(b, hit) for b, hit in hits if id(hit) not in yielded])
 
     def _findings(
         self,
@@ -536,10 +541,14 @@ def analyse(text: str) -> list[Finding]:
     return _default_analyzer().analyse(text)
 
 
+def _overlap(hit: Hit, other: Hit) -> bool:
+    return hit.start < other.end and other.start < hit.end
+
+
 def _yields(block: Block, hit: Hit, taken: dict[tuple[int, str], list[Hit]]) -> bool:
     """Whether a finding gives way to an overlapping one of a category its rule yields to."""
     return any(
-        hit.start < other.end and other.start < hit.end
+        _overlap(hit, other)
         for category in hit.rule.yields_to
         for other in taken.get((block.offset, category.value), [])
     )
