@@ -29,11 +29,10 @@ from .rewrite_quality import harper_linter, judge
 SPLITS = ("dev", "test")
 IN_HOUSE = "in-house"
 # registers whose documents are records about one family: their sentences are checked as a
-# case record would be; the rest (guidance, news, policy and research) as the document itself
-# says (profiles.py: general prose when it names no family and reads like research or law)
-CASE_RECORD_REGISTERS = frozenset(
-    {IN_HOUSE, "case-record", "judgment", "case-review", "inspection", "police"}
-)
+# case record would be; the rest (inspections, guidance, news, policy and research) as the
+# document itself says (profiles.py: general prose when it names no family and reads like
+# research or law); an inspection report is about a service, not the record of one family
+CASE_RECORD_REGISTERS = frozenset({IN_HOUSE, "case-record", "judgment", "case-review", "police"})
 
 
 def profile_of(register: str) -> Profile:

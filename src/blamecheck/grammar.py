@@ -326,6 +326,8 @@ def active_parts(
     patient = passive_subject(verb)
     if patient is None or patient.i > verb.i:
         return None
+    if _borrowed_subject(verb):
+        return None
     aux = [c for c in verb.children if c.dep_ in {"aux", "auxpass"} and c.i < verb.i]
     aux_words = [a.lower_ for a in aux]
     lemma = verb.lemma_.lower()
@@ -373,6 +375,20 @@ def active_parts(
         verb=form,
         rest=((" " + rest) if rest else "") + tail,
     )
+
+
+def _borrowed_subject(verb: Token) -> bool:
+    """Whether a passive takes its subject from a clause that is not a passive of the same
+    subject: "was pregnant at the time and was struck", "she reported having been punched".
+    Rewriting it actively would fold the words between into the finding and lose them."""
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ == "having" for c in verb.children):
+        return True
+    if verb.dep_ == "conj":
+        head = verb.head
+        return not (head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children))
+    return False
 
 
 def _shared_subject_tail(
