@@ -35,7 +35,7 @@ def corpus_sentences() -> list[str]:
         sentences.extend(
             p.strip() for p in sample.read_text(encoding="utf-8").split("\n") if p.strip()
         )
-    from blamecheck.patterns import PackSet
+    from blamecheck.analysis.packs import PackSet
 
     for rule in PackSet.load().rules:
         sentences.extend(rule.examples.positive + rule.examples.negative)

@@ -31,10 +31,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.reports import _FAMILIES, corpus_sentences
-from blamecheck import linting
 from blamecheck.api import get_analyzer
 from blamecheck.findings import Finding
-from blamecheck.fixer import fix_text
+from blamecheck.readers.document import Kind
+from blamecheck.rewriting.fixer import fix_text
+from blamecheck.surfaces import linting
 
 _SEPARATORS = [" ", " ", " ", "\n", "\r\n", "\r", "\x0c", "\u2028", "\n\n", "\r\n\r\n"]
 _ODD = ["\x00", "\u0301", "\u0308"]
@@ -109,7 +110,7 @@ def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:
 
 def run(count: int, seed: int, placeholders: list[bool]) -> dict[str, int]:
     analyzer = get_analyzer()
-    reported = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())
+    reported = linting.reporter(analyzer, Kind.TEXT, linting.Filters())
     counts = {
         "documents": 0,
         "crashes": 0,

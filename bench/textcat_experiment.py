@@ -49,7 +49,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from blamecheck.api import get_analyzer
-from blamecheck.evaluation import Counts, profile_of
+from blamecheck.surfaces.evaluation import Counts, profile_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -53,7 +53,7 @@ def invoke(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]
     import contextlib
     import io
 
-    from blamecheck.cli import main
+    from blamecheck.surfaces.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from blamecheck.profiles import Profile
-from blamecheck.roles import RoleResolver
-from blamecheck.specificity import assess
+from blamecheck.analysis.profiles import Profile
+from blamecheck.analysis.roles import RoleResolver
+from blamecheck.analysis.specificity import assess
 
 from .conftest import SAMPLE, invoke, run_cli
 

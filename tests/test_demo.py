@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from blamecheck.patterns import PackSet
+from blamecheck.analysis.packs import PackSet
 
 from .conftest import SAMPLE, invoke, run_cli
 

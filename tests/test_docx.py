@@ -28,10 +28,10 @@ from docx.shared import Inches, RGBColor
 from lxml import etree
 
 from blamecheck.api import Analyzer
-from blamecheck.docx_review import write_review
-from blamecheck.docx_text import DocxText, read_docx
 from blamecheck.errors import InputError
 from blamecheck.findings import Finding
+from blamecheck.readers.docx_text import DocxText, read_docx
+from blamecheck.surfaces.docx_review import write_review
 
 from .conftest import SAMPLE, invoke, run_cli
 

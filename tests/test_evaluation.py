@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from blamecheck.evaluation import default_corpus_dir, evaluate, load_corpus
+from blamecheck.surfaces.evaluation import default_corpus_dir, evaluate, load_corpus
 
 from .conftest import invoke
 

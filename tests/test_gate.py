@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher
 
-from blamecheck.evaluation import default_corpus_dir, load_corpus
-from blamecheck.gate import GatedMatcher, required_words
-from blamecheck.patterns import CooccurPattern, TokenPattern, expand_lexicons
-from blamecheck.roles import RoleResolver
+from blamecheck.analysis.gate import GatedMatcher, required_words
+from blamecheck.analysis.packs import CooccurPattern, TokenPattern, expand_lexicons
+from blamecheck.analysis.roles import RoleResolver
+from blamecheck.surfaces.evaluation import default_corpus_dir, load_corpus
 
 
 def test_required_words_prefers_selective_content_words():

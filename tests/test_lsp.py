@@ -20,7 +20,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from blamecheck import linting
+from blamecheck.readers.document import Kind
+from blamecheck.surfaces import linting
 from tests.test_properties import edit_scripts
 
 # the client lives for the whole module (one server start), so the tests share its event loop
@@ -651,7 +652,7 @@ async def test_random_edits_give_the_diagnostics_of_the_final_text_opened_fresh(
     assert [(d.code, d.range, d.message) for d in after] == [
         (d.code, d.range, d.message) for d in fresh
     ]
-    expected = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())(text)
+    expected = linting.reporter(analyzer, Kind.TEXT, linting.Filters())(text)
     assert sorted(_in_range(text, d.range) for d in after) == sorted(f.text for f in expected)
 
 

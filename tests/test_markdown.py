@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from blamecheck import inline_ignores
 from blamecheck.api import Analyzer
+from blamecheck.filters import inline_ignores
 from blamecheck.findings import Finding
-from blamecheck.markdown_text import CODE_WORD, Prose, prose
+from blamecheck.readers.markdown_text import CODE_WORD, Prose, prose
 
 from .conftest import SAMPLE
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from blamecheck import nlp
+from blamecheck.analysis import pipeline
 
 HIDE_MODELS = """
 import importlib.util as u
@@ -16,7 +16,7 @@ real = u.find_spec
 def hide(name, *args, **kwargs):
     return None if name.startswith("en_core_web_sm") else real(name, *args, **kwargs)
 u.find_spec = hide
-from blamecheck.cli import main
+from blamecheck.surfaces.cli import main
 main(["check", "-"])
 """
 
@@ -45,11 +45,11 @@ def test_explosions_package_is_preferred(monkeypatch: pytest.MonkeyPatch):
         return object() if name == "en_core_web_sm" else real(name, *args, **kwargs)
 
     monkeypatch.setattr(importlib.util, "find_spec", fake)
-    assert nlp.model_package() == "en_core_web_sm"
+    assert pipeline.model_package() == "en_core_web_sm"
     assert seen[0] == "en_core_web_sm"
 
 
 def test_the_pipeline_has_only_what_the_rules_read(analyzer):
     assert "ner" not in analyzer.nlp.pipe_names
     assert {"tagger", "parser", "lemmatizer"} <= set(analyzer.nlp.pipe_names)
-    assert analyzer.nlp is nlp.load_pipeline()  # loaded once per process
+    assert analyzer.nlp is pipeline.load_pipeline()  # loaded once per process

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blamecheck.analysis.packs import PackSet
+from blamecheck.analysis.profiles import Profile
 from blamecheck.findings import Category
-from blamecheck.patterns import PackSet
-from blamecheck.profiles import Profile
 
 from .conftest import SEEDS, invoke
 

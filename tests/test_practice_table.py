@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from blamecheck.patterns import PackSet
+from blamecheck.analysis.packs import PackSet
 
 from .conftest import SEEDS
 

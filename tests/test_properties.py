@@ -17,12 +17,13 @@ from bench.reports import corpus_sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blamecheck import linting
 from blamecheck.api import Analyzer, ParagraphCache
 from blamecheck.findings import Finding
-from blamecheck.fixer import fix_text
-from blamecheck.formats import FileReport, github_format, json_format, sarif_format
 from blamecheck.positions import LineIndex, apply_change
+from blamecheck.readers.document import Kind
+from blamecheck.rewriting.fixer import fix_text
+from blamecheck.surfaces import linting
+from blamecheck.surfaces.formats import FileReport, github_format, json_format, sarif_format
 
 _SOME = settings(
     max_examples=20,
@@ -153,7 +154,7 @@ def test_incremental_edits_give_the_findings_of_the_final_text(analyzer: Analyze
 def test_fix_twice_is_fix_once_and_changes_only_flagged_words(
     analyzer: Analyzer, text: str, fill: bool
 ):
-    reported = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())
+    reported = linting.reporter(analyzer, Kind.TEXT, linting.Filters())
     seen: list[list[Finding]] = []
 
     def recording(t: str) -> list[Finding]:
@@ -225,8 +226,8 @@ def test_review_never_changes_the_original_word_file(
 ):
     import docx
 
-    from blamecheck.docx_review import write_review
-    from blamecheck.docx_text import read_docx
+    from blamecheck.readers.docx_text import read_docx
+    from blamecheck.surfaces.docx_review import write_review
 
     source = tmp_path / "report.docx"
     word = docx.Document()
@@ -256,7 +257,7 @@ def test_a_wider_finding_that_never_came_does_not_keep_a_rewrite_under_it(analyz
     """Fuzz seed 3, document 28: a rewrite inside a child-impact sentence was kept because
     the sentence's own rewrite was "about to replace it" when the passes ran out."""
     text = fuzz_documents(29, 3)[28]
-    reported = linting.reporter(analyzer, linting.Kind.TEXT, linting.Filters())
+    reported = linting.reporter(analyzer, Kind.TEXT, linting.Filters())
     once = fix_text(analyzer, text, placeholders=True, reported=reported)
     _, written = changed_words(text, once.text)
     assert once.on_rewritten_spans() == []

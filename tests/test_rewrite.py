@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from blamecheck import facts
+from blamecheck.analysis import facts
 from blamecheck.api import CANNOT_FIT, Analyzer
 
 from .conftest import ROOT, SAMPLE

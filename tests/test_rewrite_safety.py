@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from blamecheck import evaluation
 from blamecheck.api import CANNOT_FIT
-from blamecheck.fixer import choose, fix_text
-from blamecheck.rewrite_quality import harper_linter
+from blamecheck.rewriting.fixer import choose, fix_text
+from blamecheck.rewriting.rewrite_quality import harper_linter
+from blamecheck.surfaces import evaluation
 
 from .conftest import invoke
 

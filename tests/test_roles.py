@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from blamecheck.grammar import clause_subject
-from blamecheck.roles import Role, RoleResolver
+from blamecheck.analysis.grammar import clause_subject
+from blamecheck.analysis.roles import Role, RoleResolver
 
 
 def _subject_role(analyzer, text: str, verb: str) -> Role:

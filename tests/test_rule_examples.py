@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from blamecheck.analysis.packs import PackSet
+from blamecheck.analysis.profiles import Profile
 from blamecheck.api import CANNOT_FIT
-from blamecheck.patterns import PackSet
-from blamecheck.profiles import Profile
 
 PACKS = PackSet.load()
 POSITIVE = [(r.id, s) for r in PACKS.rules for s in r.examples.positive]

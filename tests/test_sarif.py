@@ -14,16 +14,16 @@ from jsonschema import Draft4Validator, FormatChecker
 from blamecheck import __version__
 from blamecheck.api import Analyzer
 from blamecheck.findings import Finding, redacted
-from blamecheck.fixer import choose
-from blamecheck.formats import FileReport
-from blamecheck.formats.sarif_format import (
+from blamecheck.rewriting.fixer import choose
+from blamecheck.rewriting.placeholders import find as find_placeholders
+from blamecheck.surfaces.formats import FileReport
+from blamecheck.surfaces.formats.sarif_format import (
     FINGERPRINT,
     PLACEHOLDER_RULE,
     SCHEMA_URI,
     artifact_uri,
     render,
 )
-from blamecheck.placeholders import find as find_placeholders
 
 from .conftest import ROOT, SAMPLE, invoke, run_cli
 

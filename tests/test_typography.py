@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from blamecheck.patterns import PackSet
-from blamecheck.readable import typographic as curly
+from blamecheck.analysis.packs import PackSet
+from blamecheck.analysis.readable import typographic as curly
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,3 +1,3 @@
-from blamecheck.cli import main
+from blamecheck.surfaces.cli import main
 
 main()

@@ -12,19 +12,19 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from . import profiles
-from .engine import Engine, Hit
-from .facts import missing
-from .findings import NOTE_SOURCE, Finding, Findings, Prompt, Suggestion
-from .nlp import load_pipeline
-from .patterns import PackSet
-from .positions import LineIndex
-from .practice import similar_rows
-from .profiles import Profile
-from .readable import in_writers_quotes, readable
-from .rewrite import QUOTED_NOTE, Facts, alternatives_for, choices_for, fill
-from .rewrite_check import RewriteChecker
-from .roles import Role, RoleResolver, name_of
+from blamecheck.analysis import profiles
+from blamecheck.analysis.engine import Engine, Hit
+from blamecheck.analysis.facts import missing
+from blamecheck.analysis.packs import PackSet
+from blamecheck.analysis.pipeline import load_pipeline
+from blamecheck.analysis.practice import similar_rows
+from blamecheck.analysis.profiles import Profile
+from blamecheck.analysis.readable import in_writers_quotes, readable
+from blamecheck.analysis.roles import Role, RoleResolver, name_of
+from blamecheck.findings import NOTE_SOURCE, Finding, Findings, Prompt, Suggestion
+from blamecheck.positions import LineIndex
+from blamecheck.rewriting.rewrite import QUOTED_NOTE, Facts, alternatives_for, choices_for, fill
+from blamecheck.rewriting.rewrite_check import RewriteChecker
 
 # spaCy refuses texts over nlp.max_length; paragraphs longer than this are cut at line
 # or sentence boundaries so that memory stays flat on very large inputs.

@@ -1,0 +1,1 @@
+"""Filters: what a team or a writer silences or adjusts (settings, ignores, inline comments)."""

@@ -1,0 +1,1 @@
+"""Surfaces: what users touch (command line, language server, Word review, output formats, eval)."""
