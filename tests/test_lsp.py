@@ -17,6 +17,8 @@ import pytest
 import pytest_lsp
 from hypothesis import HealthCheck, given, settings
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
@@ -28,13 +30,13 @@ from tests.test_properties import edit_scripts
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 _PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
+_REGISTERED: dict[int, list[types.Registration]] = {}
 
 
 def _make_client() -> LanguageClient:
-    """A pytest-lsp client that also keeps every publishDiagnostics with its version."""
-    client = LanguageClient(
-        converter_factory=__import__("pygls.protocol").protocol.default_converter
-    )
+    """A pytest-lsp client that also keeps every publishDiagnostics with its version, and
+    accepts and keeps the capabilities the server registers (client/registerCapability)."""
+    client = LanguageClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
 
@@ -42,7 +44,11 @@ def _make_client() -> LanguageClient:
         _PUBLISHED.setdefault(id(client), []).append(params)
         original(client, params)
 
+    def register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        _REGISTERED.setdefault(id(client), []).extend(params.registrations)
+
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = register
     register_lsp_features(client, features)
     return client
 
@@ -378,9 +384,62 @@ async def test_configuration_change_disables_a_rule_and_sets_severity(client: La
     (only,) = await _diagnostics(client, uri, 2)
     assert only.code == "victim-blaming/failure-to-protect"
     assert only.severity == types.DiagnosticSeverity.Error
-    # a language id that is not in `languages` is not checked
-    other = _open(client, "She was pushed.\n", language="python")
-    assert await _diagnostics(client, other, 1) == []
+    client.set_configuration({"debounceMs": 20}, section="blamecheck")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0.5)
+
+
+async def _logged(client: LanguageClient, part: str, timeout: float = 60) -> list[str]:
+    """The log lines holding ``part``, once there is one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        found = [m.message for m in client.log_messages if part in m.message]
+        if found:
+            return found
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"nothing logged about {part!r}")
+
+
+async def test_neovims_language_id_for_text_files_is_checked(client: LanguageClient):
+    """Neovim sends `text` for a .txt file, VS Code `plaintext`."""
+    uri = _open(client, "Mother failed to protect the children.\n", language="text")
+    (diagnostic,) = await _diagnostics(client, uri, 1)
+    assert diagnostic.code == "victim-blaming/failure-to-protect"
+
+
+async def test_a_language_that_is_not_checked_gets_no_diagnostics_and_one_log_line(
+    client: LanguageClient,
+):
+    uri = _open(client, "She was pushed.\n", language="python")
+    (told,) = await _logged(client, "language id 'python' is not checked")
+    assert "plaintext, text, markdown" in told and "blamecheck.languages" in told
+    assert "pushed" not in told
+    _change(client, uri, 2, "She was pushed again.\n")
+    hover = await client.text_document_hover_async(  # answered after the change is handled
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=0, character=2),
+        )
+    )
+    await asyncio.sleep(0.3)
+    assert hover is None
+    # nothing published, not even an empty list, and the log said it once
+    assert not [p for p in _PUBLISHED.get(id(client), []) if p.uri == uri]
+    assert len(await _logged(client, "language id 'python' is not checked")) == 1
+
+
+async def test_a_language_taken_out_of_the_setting_has_its_diagnostics_cleared(
+    client: LanguageClient,
+):
+    uri = _open(client, "She was pushed.\n")
+    assert len(await _diagnostics(client, uri, 1)) == 1
+    client.set_configuration({"debounceMs": 20, "languages": ["markdown"]}, section="blamecheck")
+    _PUBLISHED[id(client)].clear()
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    assert await _diagnostics(client, uri, 1) == []
+    (told, *_) = await _logged(client, "language id 'plaintext' is not checked")
+    assert "the checked ids are markdown" in told
     client.set_configuration({"debounceMs": 20}, section="blamecheck")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await asyncio.sleep(0.5)
@@ -420,10 +479,118 @@ async def test_ignore_here_survives_edits_elsewhere(client: LanguageClient):
     refused = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(
             command="blamecheck.ignoreHere",
-            arguments=[uri, "perpetrator-agency/mutualising", "volatile relationship"],
+            arguments=[uri, "perpetrator-agency/mutualising", "0" * 32],
         )
     )
-    assert refused is False and "volatile" not in store.read_text()
+    assert refused is False and "0" * 32 not in store.read_text()
+    with pytest.raises(JsonRpcInvalidParams) as words:
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="blamecheck.ignoreHere",
+                arguments=[uri, "perpetrator-agency/mutualising", "volatile relationship"],
+            )
+        )
+    assert "key" in words.value.message and "volatile" not in words.value.message
+    assert "volatile" not in store.read_text()
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "says"),
+    [
+        ("blamecheck.ignoreHere", None, "takes 3 arguments (uri, rule, key), not 0"),
+        ("blamecheck.ignoreHere", ["file:///x.txt", "victim-blaming/x"], "not 2"),
+        ("blamecheck.ignoreHere", ["file:///x.txt", 7, "ab12"], "rule: Input should be"),
+        ("blamecheck.ignoreHere", [["file:///x.txt"], "victim-blaming/x", "ab"], "uri:"),
+        ("blamecheck.disableRule", [], "takes 1 argument (rule), not 0"),
+        ("blamecheck.disableRule", ["the couple argued"], "rule: String should match"),
+        ("blamecheck.disableRule", [{"rule": "victim-blaming/x"}], "rule: Input should be"),
+    ],
+)
+async def test_a_malformed_command_is_answered_with_an_error_not_a_traceback(
+    client: LanguageClient, command: str, arguments: list[Any] | None, says: str
+):
+    with pytest.raises(JsonRpcInvalidParams) as error:
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command, arguments=arguments)
+        )
+    assert error.value.code == -32602
+    assert says in error.value.message and command in error.value.message
+    assert error.value.data is None  # no traceback
+    assert "couple" not in error.value.message  # never the value
+    store = WORKSPACE / ".blamecheck" / "ignores.json"
+    assert not store.exists() or "couple" not in store.read_text()
+
+
+async def test_the_server_asks_the_editor_to_watch_the_team_files(client: LanguageClient):
+    """A client that can register file watchers for a server (VS Code; Neovim, Helix or Zed
+    where they can) is asked at start-up to watch the team's configuration and baselines; a
+    change it then reports re-checks the open documents with the new settings."""
+    (registration,) = [
+        r
+        for r in _REGISTERED.get(id(client), [])
+        if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    ]
+    options = registration.register_options
+    assert options is not None
+    watchers = options["watchers"] if isinstance(options, dict) else options.watchers
+    globs = [w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in watchers]
+    assert globs == ["**/blamecheck.toml", "**/pyproject.toml", "**/*baseline*.json"]
+
+    case = WORKSPACE / "registered"
+    case.mkdir()
+    project = case / "pyproject.toml"
+    project.write_text('[tool.blamecheck]\nselect = ["child-impact"]\n', encoding="utf-8")
+    text = "She was pushed.\n\nThe children were exposed to domestic violence.\n"
+    uri = _open(client, text, uri=(case / "visit.txt").as_uri())
+    (only,) = await _diagnostics(client, uri, 1)
+    assert only.code.startswith("child-impact/")  # type: ignore[union-attr]
+    project.write_text('[tool.blamecheck]\nignore = ["child-impact"]\n', encoding="utf-8")
+    _PUBLISHED[id(client)].clear()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=project.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    (now,) = await _diagnostics(client, uri, 1)
+    assert now.code == "perpetrator-agency/agentless-violence"
+
+
+async def test_diagnostics_are_written_as_lsprotocol_writes_them():
+    """The server writes its diagnostics by a quicker path than lsprotocol's converter
+    (server._converter); the JSON must be the same, and a diagnostic with fields the quick
+    path does not write (as a client sends back in a code action) goes the generic way."""
+    from blamecheck.surfaces.server import _converter
+
+    quick, generic = _converter(), default_converter()
+    span = types.Range(
+        start=types.Position(line=2, character=0), end=types.Position(line=2, character=14)
+    )
+    ours = types.Diagnostic(
+        range=span,
+        message="m",
+        severity=types.DiagnosticSeverity.Hint,
+        code="victim-blaming/failure-to-protect",
+        code_description=types.CodeDescription(href="file:///patterns/victim-blaming.yaml"),
+        source="blamecheck",
+        data={"rule": "victim-blaming/failure-to-protect", "key": "ab12"},
+    )
+    bare = types.Diagnostic(range=span, message="m", code=3, data={"a": None, "b": [1, "x"]})
+    full = types.Diagnostic(
+        range=span,
+        message="m",
+        code=3,
+        tags=[types.DiagnosticTag.Unnecessary],
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri="file:///y.txt", range=span), message="there"
+            )
+        ],
+        data=[1, {"a": None}],
+    )
+    for diagnostic in (ours, bare, full):
+        assert quick.unstructure(diagnostic) == generic.unstructure(diagnostic)
+    params = types.PublishDiagnosticsParams(uri="file:///x.txt", diagnostics=[ours], version=4)
+    assert json.dumps(quick.unstructure(params)) == json.dumps(generic.unstructure(params))
 
 
 async def test_a_configuration_changed_outside_the_editor_is_read_again(client: LanguageClient):
@@ -453,8 +620,10 @@ async def test_log_messages_never_hold_document_text(client: LanguageClient):
         assert "Zephyrine" not in message.message and "Quartermaine" not in message.message
 
 
-async def _response(stream: asyncio.StreamReader, wanted: int) -> dict[str, Any]:
-    """Read framed messages until the response with id ``wanted``."""
+async def _response(
+    stream: asyncio.StreamReader, wanted: int, seen: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Read framed messages until the response with id ``wanted``; the others go to ``seen``."""
     while True:
         header = await stream.readuntil(b"\r\n\r\n")
         length = next(
@@ -463,8 +632,10 @@ async def _response(stream: asyncio.StreamReader, wanted: int) -> dict[str, Any]
             if line.startswith(b"Content-Length")
         )
         message = json.loads(await stream.readexactly(length))
-        if message.get("id") == wanted:
+        if message.get("id") == wanted and "method" not in message:
             return message
+        if seen is not None:
+            seen.append(message)
 
 
 @pytest.mark.parametrize(
@@ -496,16 +667,21 @@ async def test_malformed_messages_do_not_kill_the_server(payload):
         frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
     )
     await process.stdin.drain()
-    answer = await asyncio.wait_for(_response(process.stdout, 1), timeout=60)
+    seen: list[dict[str, Any]] = []
+    answer = await asyncio.wait_for(_response(process.stdout, 1, seen), timeout=60)
     assert "capabilities" in answer["result"]
+    process.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
     # a request whose parameters do not fit still gets its answer: an error, not silence
     hover = {"textDocument": {"uri": "file:///x.txt"}, "position": {"line": -1, "character": 0}}
     process.stdin.write(
         frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": hover})
     )
     await process.stdin.drain()
-    refused = await asyncio.wait_for(_response(process.stdout, 7), timeout=60)
+    refused = await asyncio.wait_for(_response(process.stdout, 7, seen), timeout=60)
     assert refused["error"]["code"] == -32602
+    assert refused["error"].get("data") is None  # no traceback
+    # this client cannot register file watchers: it is not asked to
+    assert not [m for m in seen if m.get("method") == "client/registerCapability"]
     process.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
     process.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
     await process.stdin.drain()

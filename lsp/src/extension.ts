@@ -4,7 +4,9 @@
 // settings itself through `workspace/configuration`; this client only starts
 // it with the right command, tells it which documents to check, keeps the
 // `blamecheck` settings section in sync, and restarts it when the command or
-// the languages change.
+// the languages change. The server registers its own file watchers (the team's
+// configuration and baselines) through `client/registerCapability`, as it does
+// with any editor that supports it, so the client sets up none.
 
 import * as os from "os";
 import * as path from "path";
@@ -21,6 +23,7 @@ import {
   LanguageClientOptions,
   Message,
   ServerOptions,
+  State,
 } from "vscode-languageclient/node";
 
 const SECTION = "blamecheck";
@@ -28,8 +31,9 @@ const CLIENT_ID = "blamecheck"; // also makes `blamecheck.trace.server` the trac
 const CLIENT_NAME = "blamecheck";
 const DEFAULT_LANGUAGES = ["plaintext", "markdown"];
 const NOT_INSTALLED_MESSAGE =
-  "blamecheck is not installed or not on PATH: install it with `pip install blamecheck` " +
-  "in your Python environment, or set `blamecheck.interpreter` to a Python that has it.";
+  "blamecheck is not installed or not on PATH: install it from its source folder " +
+  "(`pip install /path/to/blamecheck`) in a Python environment, and set " +
+  "`blamecheck.interpreter` to that environment's Python.";
 const OPEN_SETTINGS = "Open Settings";
 const SHOW_OUTPUT = "Show Output";
 
@@ -41,28 +45,16 @@ const RESTART_SETTINGS = ["path", "interpreter", "languages"].map((key) => `${SE
 /**
  * A LanguageClient that keeps quiet while it is starting. When the server
  * cannot be spawned or exits during initialisation, the library shows several
- * notifications of its own ("couldn't create connection to server", ...) and
- * leaves a few promises rejected with nobody listening. While `quiet`, those
- * messages go to the output channel only, and the extension shows one message
- * of its own instead.
+ * notifications of its own ("couldn't create connection to server", ...).
+ * While `quiet`, those messages go to the output channel only, and the
+ * extension shows one message of its own instead (the promise `start()`
+ * returns says whether it started: see `start` below).
  */
 class BlamecheckClient extends LanguageClient {
   quiet = true;
 
   override error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
     super.error(message, data, this.quiet ? false : showNotification);
-  }
-
-  override start(): Promise<void> {
-    const result = super.start();
-    // The library keeps the start promise in `_onStart` and, when the server
-    // exits during initialisation, rejects it after forgetting it: mark it
-    // handled here; the failure is seen through `isRunning()` below.
-    const pending: unknown = (this as unknown as { _onStart?: unknown })._onStart;
-    if (pending instanceof Promise) {
-      pending.catch(() => undefined);
-    }
-    return result;
   }
 
   override stop(timeout?: number): Promise<void> {
@@ -78,14 +70,15 @@ class BlamecheckClient extends LanguageClient {
 }
 
 let extensionId = "blamecheck.blamecheck-vscode";
-let outputChannel: vscode.OutputChannel | undefined;
+let outputChannel: vscode.LogOutputChannel | undefined;
 let client: BlamecheckClient | undefined;
 // Start, stop and restart run one after another, never interleaved.
 let queue: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): void {
   extensionId = context.extension.id;
-  outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
+  // A log channel (timestamps and levels by VS Code), as vscode-languageclient 11 requires.
+  outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(outputChannel);
 
   context.subscriptions.push(
@@ -144,13 +137,7 @@ async function start(): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(languages),
-    synchronize: {
-      configurationSection: SECTION,
-      // the team's configuration and baselines: changes made outside the editor re-check
-      fileEvents: vscode.workspace.createFileSystemWatcher(
-        "**/{blamecheck.toml,pyproject.toml,*baseline*.json}",
-      ),
-    },
+    synchronize: { configurationSection: SECTION },
     outputChannel: channel,
     diagnosticCollectionName: CLIENT_NAME,
     errorHandler,
@@ -163,10 +150,13 @@ async function start(): Promise<void> {
 
   client = newClient;
   // Not awaited: a server that is slow to initialise must not hold up a
-  // restart or deactivation queued behind this step.
+  // restart or deactivation queued behind this step. The promise `start()`
+  // returns rejects when the server cannot be spawned or fails to initialise;
+  // a server that exits right after initialising resolves it but leaves the
+  // client in another state than Running.
   newClient.start().then(
     () => {
-      if (newClient.isRunning()) {
+      if (newClient.state === State.Running) {
         newClient.quiet = false;
       } else {
         startFailed(newClient, "the server exited during start-up (see the lines above)");
@@ -271,5 +261,5 @@ function describe(error: unknown): string {
 }
 
 function log(message: string): void {
-  outputChannel?.appendLine(`[client - ${new Date().toLocaleTimeString()}] ${message}`);
+  outputChannel?.info(`[client] ${message}`);
 }

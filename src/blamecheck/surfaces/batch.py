@@ -22,17 +22,9 @@ from blamecheck.api import get_analyzer
 from blamecheck.errors import BlamecheckError, ConfigError, InputError, PatternError
 from blamecheck.filters import config as configuration
 from blamecheck.filters.baseline import Baseline
+from blamecheck.readers.document import Document, Kind, kind_of, load
 from blamecheck.readers.documents import BinaryFileError, Source
-from blamecheck.surfaces.linting import (
-    Document,
-    Filters,
-    Kind,
-    Outcome,
-    analyse,
-    finish,
-    kind_of,
-    load,
-)
+from blamecheck.surfaces.linting import Filters, Outcome, analyse, finish
 
 CHUNK_FILES = 8  # files a worker takes at a time: big enough to batch, small enough to share
 

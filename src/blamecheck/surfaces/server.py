@@ -15,21 +15,31 @@ import gc
 import logging
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 from lsprotocol import types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import (
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcMethodNotFound,
+)
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.language_server import lsp_method
+from pygls.protocol import (
+    JsonRPCRequestMessage,
+    LanguageServerProtocol,
+    default_converter,
+    lsp_method,
+)
 
 from blamecheck import __version__
-from blamecheck.analysis.packs import PLACEHOLDER
+from blamecheck.analysis.packs import PLACEHOLDER, RULE_ID
 from blamecheck.api import Analyzer, ParagraphCache, get_analyzer, split_blocks
 from blamecheck.errors import BlamecheckError
 from blamecheck.filters import config as configuration
@@ -39,11 +49,21 @@ from blamecheck.positions import Encoding, LineIndex, apply_change, encoding_of
 from blamecheck.readers.document import Document, Kind, kind_of_language
 from blamecheck.surfaces import batch, linting
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+
 SOURCE = "blamecheck"
 MAX_CHARS = 2_000_000  # larger documents are not analysed while typing (one notice instead)
 SMALL_EDIT_PARAGRAPHS = 2  # analysed on the message loop; more go to the worker thread
 IGNORE_HERE = "blamecheck.ignoreHere"
 DISABLE_RULE = "blamecheck.disableRule"
+# VS Code's id for plain text, Neovim's for .txt files, and Markdown's
+LANGUAGES = ("plaintext", "text", "markdown")
+# the team's configuration and its baselines: a change outside the editor re-checks (the
+# server asks the editor to watch them, so every editor that can does, not only VS Code)
+WATCHED_FILES = ("**/blamecheck.toml", "**/pyproject.toml", "**/*baseline*.json")
+# where a request whose parameters do not fit its method is sent, to be answered with an error
+UNFIT_REQUEST = "$/blamecheck/unfitRequest"
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -58,7 +78,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
-    languages: list[str] = ["plaintext", "markdown"]
+    languages: list[str] = list(LANGUAGES)
     disabled_rules: list[str] = []
     enabled_rules: list[str] = []
     severity: dict[str, Literal["error", "warning", "information", "info", "hint"]] = {}
@@ -91,14 +111,22 @@ class _Open:
     filters: linting.Filters = field(default_factory=linting.Filters)
     task: asyncio.Task[None] | None = None
     published: tuple[int | None, str, list[Finding]] = (None, "", [])
+    # the diagnostics last published, by all they say: most are the same on the next edit
+    diagnostics: dict[tuple[Any, ...], types.Diagnostic] = field(default_factory=dict)
     warned_size: bool = False
     warned_names: bool = False  # told once that two people share a name nothing tells apart
+    warned_language: bool = False  # told once that its language id is not checked
 
 
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol, except that a request whose parameters do not fit its method still
     gets its error response (-32602), so the client's request does not wait forever, and that
     edits go to the server's own copy of each document only.
+
+    pygls reads a message before it dispatches it, and when the parameters do not fit, it
+    raises from the reading, which its loop only logs: the request is never answered. So the
+    reading hands such a request on as a request for UNFIT_REQUEST, whose handler raises the
+    error, and pygls answers it as it answers any handler's error (public API only).
 
     pygls's own copy splits lines where Python does (form feed, U+2028 ...), not where the LSP
     does, and while applying an edit it writes a clamped column back into the edit's
@@ -115,9 +143,53 @@ class _Protocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
-            if "jsonrpc" in data and "method" in data and data.get("id") is not None:
-                self._send_response(data["id"], error=exc.to_response_error())
-            raise
+            if "method" not in data or not isinstance(data.get("id"), (str, int)):
+                raise  # a notification or a response: nothing to answer; the loop logs it
+            return JsonRPCRequestMessage(
+                id=data["id"], method=UNFIT_REQUEST, jsonrpc=str(data["jsonrpc"]), params=exc
+            )
+
+
+_DIAGNOSTIC_FIELDS = {"range", "message", "severity", "code", "code_description", "source", "data"}
+
+
+def _converter() -> Converter:
+    """pygls's converter, with a quicker way to write the diagnostics the server publishes.
+
+    Hundreds of diagnostics go out on every edit, and cattrs' generic code (field by field,
+    optional by optional) took two to three times as long to write them as plain JSON takes.
+    A diagnostic with any other field set (one a client sent back in a code action, say) is
+    written by lsprotocol's own converter; tests/test_lsp.py checks that both write the same
+    JSON."""
+    converter = default_converter()
+    generic = default_converter()
+    others = [a.name for a in types.Diagnostic.__attrs_attrs__ if a.name not in _DIAGNOSTIC_FIELDS]
+
+    def diagnostic(d: types.Diagnostic) -> Any:
+        if type(d) is not types.Diagnostic or any(getattr(d, n) is not None for n in others):
+            return generic.unstructure(d, types.Diagnostic)
+        start, end = d.range.start, d.range.end
+        out: dict[str, Any] = {
+            "range": {
+                "start": {"line": start.line, "character": start.character},
+                "end": {"line": end.line, "character": end.character},
+            },
+            "message": d.message,
+        }
+        if d.severity is not None:
+            out["severity"] = int(d.severity)
+        if d.code is not None:
+            out["code"] = d.code
+        if d.code_description is not None:
+            out["codeDescription"] = {"href": d.code_description.href}
+        if d.source is not None:
+            out["source"] = d.source
+        if d.data is not None:
+            out["data"] = d.data
+        return out
+
+    converter.register_unstructure_hook(types.Diagnostic, diagnostic)
+    return converter
 
 
 class BlamecheckServer(LanguageServer):
@@ -127,6 +199,7 @@ class BlamecheckServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=_Protocol,
+            converter_factory=_converter,
         )
         self.settings = Settings()
         self.open: dict[str, _Open] = {}
@@ -140,7 +213,8 @@ class BlamecheckServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A bad message or a bug in a handler: one line in the log (never a pop-up, never the
         message's content), and the server goes on."""
-        self.log(f"ignored a message the server could not handle ({error.__class__.__name__})")
+        done = "answered with an error" if source is FeatureRequestError else "ignored"
+        self.log(f"{done}: a message the server could not handle ({error.__class__.__name__})")
 
     @property
     def analyzer(self) -> Analyzer:
@@ -181,12 +255,13 @@ class BlamecheckServer(LanguageServer):
         state = self.open.get(uri)
         if state is None:
             return
+        if state.language not in self.settings.languages:
+            self.not_checked(uri, state)
+            return
         version, text = state.version, state.text
         findings: list[Finding] = []
         untold = False  # two people share a name that nothing in the document tells apart
-        if state.language not in self.settings.languages:
-            pass
-        elif len(text) > MAX_CHARS:
+        if len(text) > MAX_CHARS:
             if not state.warned_size:
                 state.warned_size = True
                 self.log(f"document over {MAX_CHARS} characters: not checked while editing")
@@ -226,6 +301,26 @@ class BlamecheckServer(LanguageServer):
         if os.environ.get("BLAMECHECK_TIMING"):  # for bench/bench_lsp.py: times, no text
             took = (time.perf_counter() - began) * 1000
             self.log(f"analysis {self.timing * 1000:.0f} ms, publish {took:.0f} ms")
+
+    def not_checked(self, uri: str, state: _Open) -> None:
+        """A document whose language id is not in the `languages` setting gets no diagnostics
+        (an empty list only to clear those it had before the setting changed), and the log
+        says once which ids are checked, so that a writer whose editor names plain text
+        otherwise knows which setting to change. The language id is the editor's, never the
+        document's words."""
+        if state.published[0] is not None:
+            state.published, state.diagnostics = (None, "", []), {}
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, version=state.version, diagnostics=[])
+            )
+        if not state.warned_language:
+            state.warned_language = True
+            self.log(
+                f"a document with language id {state.language[:40]!r} is not checked: the "
+                f"checked ids are {', '.join(self.settings.languages) or 'none'} (the "
+                "setting blamecheck.languages, `languages` in the `blamecheck` section)",
+                types.MessageType.Warning,
+            )
 
     @staticmethod
     def small_edit(text: str, cache: ParagraphCache) -> bool:
@@ -283,53 +378,61 @@ class BlamecheckServer(LanguageServer):
             return
         version, text, findings = state.published
         positions = LineIndex(text)
-        diagnostics = [
-            self.diagnostic(positions, text, f) for f in self.visible(uri, text, findings)
-        ]
-        # plain JSON rather than lsprotocol objects: hundreds of diagnostics go out on every
-        # edit, and mapping each through the object layer is the slow part of publishing
-        # (pygls < 3 writes a dict as it is; tests/test_lsp.py checks what arrives)
-        self.protocol._send_data(
-            {
-                "jsonrpc": "2.0",
-                "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                "params": {"uri": uri, "version": version, "diagnostics": diagnostics},
-            }
+        kept, state.diagnostics = state.diagnostics, {}
+        diagnostics = []
+        for finding in self.visible(uri, text, findings):
+            ident, diagnostic = self.diagnostic(positions, text, finding, kept)
+            state.diagnostics[ident] = diagnostic
+            diagnostics.append(diagnostic)
+        # hundreds go out on every edit: built once each (above), written quickly (_converter)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
         )
 
     @functools.cache  # noqa: B019 - one server per process, a handful of rules
-    def explanation(self, rule_id: str) -> str | None:
+    def explanation(self, rule_id: str) -> types.CodeDescription | None:
         """A link to the rule's explanation: its pattern file inside the installed package."""
         rule = self.analyzer.packs.by_id.get(rule_id)
         if rule is None or rule.origin is None:
             return None
-        return rule.origin.resolve().as_uri()
+        return types.CodeDescription(href=rule.origin.resolve().as_uri())
 
     @property
     def encoding(self) -> Encoding:
         """The position encoding agreed with the client."""
         return encoding_of(self.workspace.position_encoding)
 
-    def diagnostic(self, positions: LineIndex, text: str, finding: Finding) -> dict[str, Any]:
-        """One diagnostic as the JSON of the LSP specification."""
+    def diagnostic(
+        self,
+        positions: LineIndex,
+        text: str,
+        finding: Finding,
+        kept: dict[tuple[Any, ...], types.Diagnostic],
+    ) -> tuple[tuple[Any, ...], types.Diagnostic]:
+        """A finding's diagnostic, and all it says as a key; the one in ``kept`` under that
+        key if there is one (building lsprotocol objects, each field checked, is the slow
+        part of publishing, and an edit leaves most diagnostics as they were)."""
         encoding = self.encoding
-        out: dict[str, Any] = {
-            "range": {
-                "start": positions.lsp_position(finding.start, encoding),
-                "end": positions.lsp_position(finding.end, encoding),
-            },
-            "message": finding.message,
-            "severity": int(self.settings.severity_of(finding)),
-            "code": finding.rule,
-            "source": SOURCE,
-            # the rule and the words around it: the server keeps the finding's alternatives,
-            # so a quick fix is built from this without analysing again
-            "data": {"rule": finding.rule, "key": context_key(finding.rule, text, finding)},
-        }
-        href = self.explanation(finding.rule)
-        if href is not None:
-            out["codeDescription"] = {"href": href}
-        return out
+        start = positions.lsp_position(finding.start, encoding)
+        end = positions.lsp_position(finding.end, encoding)
+        severity = self.settings.severity_of(finding)
+        # the rule and the words around it: the server keeps the finding's alternatives, so
+        # a quick fix is built from this without analysing again
+        key = context_key(finding.rule, text, finding)
+        where = (start["line"], start["character"], end["line"], end["character"])
+        ident = (*where, finding.rule, finding.message, severity, key)
+        diagnostic = kept.get(ident)
+        if diagnostic is None:
+            diagnostic = types.Diagnostic(
+                range=types.Range(start=types.Position(**start), end=types.Position(**end)),
+                message=finding.message,
+                severity=severity,
+                code=finding.rule,
+                code_description=self.explanation(finding.rule),
+                source=SOURCE,
+                data={"rule": finding.rule, "key": key},
+            )
+        return ident, diagnostic
 
 
 server = BlamecheckServer()
@@ -348,7 +451,34 @@ async def _initialized(ls: BlamecheckServer, params: types.InitializedParams) ->
         path = to_fs_path(root.uri)
         if path:
             ls.store = IgnoreStore(Path(path))
-    await _pull_settings(ls)
+    await asyncio.gather(_watch_files(ls), _pull_settings(ls))
+
+
+async def _watch_files(ls: BlamecheckServer) -> None:
+    """Ask the editor to tell the server when the team's configuration or a baseline changes
+    outside it (a pull, another program), if it can watch files for a server (VS Code, and
+    Neovim, Helix or Zed where they can): every such editor then re-checks, with no watcher
+    of its own to set up."""
+    capabilities = ls.client_capabilities.workspace
+    watched = capabilities.did_change_watched_files if capabilities else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    registration = types.Registration(
+        id="blamecheck-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED_FILES]
+        ),
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as exc:
+        ls.log(
+            f"could not ask the editor to watch configuration files: {exc.__class__.__name__}",
+            types.MessageType.Warning,
+        )
 
 
 async def _pull_settings(ls: BlamecheckServer) -> None:
@@ -424,14 +554,24 @@ def _did_change(ls: BlamecheckServer, params: types.DidChangeTextDocumentParams)
     ls.schedule(params.text_document.uri, 0 if idle else ls.settings.debounce_ms / 1000)
 
 
+def _team_file(uri: str) -> bool:
+    """The team's configuration, or a JSON file (a baseline may have any name)."""
+    return uri.endswith(("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT, ".json"))
+
+
+def _team_files_changed(ls: BlamecheckServer) -> None:
+    """The team's settings changed: read them afresh and check every open document again."""
+    batch.forget()
+    ls.config_errors.clear()
+    for uri in list(ls.open):
+        ls.schedule(uri, 0)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if uri.endswith(("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT, ".json")):
-        batch.forget()  # the team's settings changed: every open document again
-        ls.config_errors.clear()
-        for other in list(ls.open):
-            ls.schedule(other, 0)
+    if _team_file(uri):
+        _team_files_changed(ls)
     elif uri in ls.open:
         ls.schedule(uri, 0)
 
@@ -439,12 +579,8 @@ def _did_save(ls: BlamecheckServer, params: types.DidSaveTextDocumentParams) -> 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def _watched_files_changed(ls: BlamecheckServer, params: types.DidChangeWatchedFilesParams) -> None:
     """A configuration or baseline file created, changed or deleted outside the editor."""
-    names = ("/" + configuration.CONFIG_NAME, "/" + configuration.PYPROJECT, ".json")
-    if any(change.uri.endswith(names) for change in params.changes):
-        batch.forget()
-        ls.config_errors.clear()
-        for uri in list(ls.open):
-            ls.schedule(uri, 0)
+    if any(_team_file(change.uri) for change in params.changes):
+        _team_files_changed(ls)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -594,46 +730,92 @@ def _published_finding(state: _Open, data: dict[str, Any]) -> Finding | None:
     return None
 
 
-@server.command(IGNORE_HERE)
-def _ignore_here(ls: BlamecheckServer, *args: Any) -> bool:
-    values = _arguments(args)
-    if len(values) < 3 or not all(isinstance(v, str) for v in values[:3]):
-        ls.log("ignoreHere: expected a document, a rule and a key", types.MessageType.Warning)
-        return False
-    uri, rule, key = values[:3]
-    state = ls.open.get(uri)
+class _Arguments(BaseModel):
+    """A command's arguments, in the order its code action lists them. Strict, so that a
+    malformed call is answered with an error (-32602) that names the argument, never with a
+    traceback and never with the value (it could hold a document's words)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+    @classmethod
+    def of(cls, command: str, values: tuple[Any, ...]) -> Self:
+        names = list(cls.model_fields)
+        if len(values) != len(names):
+            expected = f"{len(names)} argument{'s' if len(names) > 1 else ''}"
+            raise JsonRpcInvalidParams(
+                f"{command} takes {expected} ({', '.join(names)}), not {len(values)}"
+            )
+        try:
+            return cls.model_validate(dict(zip(names, values, strict=True)))
+        except ValidationError as exc:
+            error = exc.errors()[0]  # its place and message only: never the input
+            where = ".".join(str(part) for part in error["loc"])
+            raise JsonRpcInvalidParams(f"{command}: {where}: {error['msg']}") from None
+
+
+class IgnoreHereArguments(_Arguments):
+    uri: str = Field(min_length=1)
+    rule: str = Field(pattern=RULE_ID.pattern)
+    key: str = Field(pattern=r"^[0-9a-f]{1,64}$")  # a hash the server handed out (ignores.py)
+
+
+class DisableRuleArguments(_Arguments):
+    rule: str = Field(pattern=RULE_ID.pattern)
+
+
+_A = TypeVar("_A", bound=_Arguments)
+
+
+def _command(
+    name: str, arguments: type[_A]
+) -> Callable[[Callable[[BlamecheckServer, _A], bool]], Callable[[BlamecheckServer, _A], bool]]:
+    """Register a workspace/executeCommand handler that takes its arguments validated."""
+
+    def register(
+        handler: Callable[[BlamecheckServer, _A], bool],
+    ) -> Callable[[BlamecheckServer, _A], bool]:
+        @server.command(name)
+        def call(ls: BlamecheckServer, *values: Any) -> bool:
+            return handler(ls, arguments.of(name, values))
+
+        return handler
+
+    return register
+
+
+@_command(IGNORE_HERE, IgnoreHereArguments)
+def _ignore_here(ls: BlamecheckServer, args: IgnoreHereArguments) -> bool:
+    state = ls.open.get(args.uri)
     published = state.published if state is not None else (None, "", [])
     _, text, findings = published
-    keys = {context_key(f.rule, text, f) for f in findings if f.rule == rule}
-    if key not in keys:  # only a key this server handed out: never words into the store
+    keys = {context_key(f.rule, text, f) for f in findings if f.rule == args.rule}
+    if args.key not in keys:  # only a key this server handed out: never words into the store
         ls.log("ignoreHere: not a finding of this document", types.MessageType.Warning)
         return False
-    ls.store.keys.add(key)
+    ls.store.keys.add(args.key)
     _save(ls)
-    ls.log(f"ignoring {rule} at one place")
-    ls.publish(uri)
+    ls.log(f"ignoring {args.rule} at one place")
+    ls.publish(args.uri)
     return True
 
 
-@server.command(DISABLE_RULE)
-def _disable_rule(ls: BlamecheckServer, *args: Any) -> bool:
-    values = _arguments(args)
-    if not values or not isinstance(values[0], str):
-        ls.log("disableRule: expected a rule id", types.MessageType.Warning)
-        return False
-    ls.store.disabled.add(values[0])
+@_command(DISABLE_RULE, DisableRuleArguments)
+def _disable_rule(ls: BlamecheckServer, args: DisableRuleArguments) -> bool:
+    ls.store.disabled.add(args.rule)
     _save(ls)
-    ls.log(f"disabled {values[0]} for this workspace")
+    ls.log(f"disabled {args.rule} for this workspace")
     for uri in ls.open:
         ls.publish(uri)
     return True
 
 
-def _arguments(args: tuple[Any, ...]) -> list[Any]:
-    """pygls passes command arguments as one list or spread out, depending on the version."""
-    if len(args) == 1 and isinstance(args[0], list):
-        return list(args[0])
-    return list(args)
+@server.feature(UNFIT_REQUEST)
+def _unfit_request(ls: BlamecheckServer, error: Any) -> None:
+    """Raise the error of a request whose parameters did not fit (see _Protocol): pygls
+    answers it, and reports it in the log through report_server_error."""
+    if isinstance(error, JsonRpcException):
+        raise error
+    raise JsonRpcMethodNotFound.of(UNFIT_REQUEST)  # called by its name from outside
 
 
 def _save(ls: BlamecheckServer) -> None:
