@@ -29,7 +29,13 @@ ALLOWED = {
     "api": {"analysis", "rewriting"},
 }
 # third-party packages that belong to one stage only
-OWNED = {"typer": {"surfaces"}, "pygls": {"surfaces"}, "lsprotocol": {"surfaces"}}
+OWNED = {
+    "typer": {"surfaces"},
+    "pygls": {"surfaces"},
+    "lsprotocol": {"surfaces"},
+    "pyromark": {"readers"},
+    "pathspec": {"readers", "filters"},
+}
 DOCX_WRITERS = {"surfaces"}  # python-docx: readers read Word, only surfaces write it
 
 

@@ -158,6 +158,12 @@ def test_explain_gives_principle_source_examples_and_alternatives():
     assert code == 0
     assert "Principle:" in out and "001_52b1b3c0576f0f34.txt" in out
     assert "Flags, for example:" in out and "Constructive alternatives:" in out
+    # the source as a reader can look it up, the file name kept in brackets
+    sources = out.split("Sources:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert sources[0].startswith(
+        "  - Companion Document: The Safe & Together Model and Domestic Abuse Perpetrator "
+        "Programmes — Safe & Together Institute, undated (001_52b1b3c0576f0f34.txt): "
+    )
 
 
 def test_explain_unknown_rule_suggests_the_nearest():

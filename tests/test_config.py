@@ -189,3 +189,44 @@ def test_people_who_share_a_surname_are_told_apart_by_first_name(tmp_path: Path)
         s["replacement"] for f in findings for s in f["suggestions"] if s["kind"] == "choice"
     ]
     assert choices == ["Dean Walsh assaulted Sarah Walsh on 3 March", "Dean Walsh pushed her"]
+
+
+def test_exclude_in_the_configuration_is_read_from_its_folder(tmp_path: Path):
+    path = _case(tmp_path, 'exclude = ["cases/*/drafts/", "*.old.txt"]\n')
+    (path.parent / "drafts").mkdir()
+    (path.parent / "drafts" / "first.txt").write_text(NOTE, encoding="utf-8")
+    (path.parent / "visit.old.txt").write_text(NOTE, encoding="utf-8")
+    (tmp_path / "drafts").mkdir()  # not cases/*/drafts: kept
+    (tmp_path / "drafts" / "kept.txt").write_text(NOTE, encoding="utf-8")
+    code, payload, _ = _json(str(tmp_path))
+    assert code == 1
+    assert sorted(Path(f["path"]).relative_to(tmp_path).as_posix() for f in payload["files"]) == [
+        "cases/walsh/visit.txt",
+        "drafts/kept.txt",
+    ]
+    code, payload, _ = _json("--exclude", "kept.txt", str(tmp_path))  # added, not replacing
+    assert [Path(f["path"]).name for f in payload["files"]] == ["visit.txt"]
+
+
+def test_respect_gitignore_can_be_turned_off_in_the_configuration(tmp_path: Path):
+    path = _case(tmp_path, "respect-gitignore = false\n")
+    (tmp_path / ".gitignore").write_text("cases/\n", encoding="utf-8")
+    code, payload, _ = _json(str(tmp_path))
+    assert code == 1 and [Path(f["path"]).name for f in payload["files"]] == [path.name]
+    code, payload, _ = _json("--respect-gitignore", str(tmp_path))  # the option wins
+    assert code == 0 and payload["files"] == []
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ('exclude = ["\\\\"]\n', "exclude: '\\' is not a valid gitignore-style pattern"),
+        ('exclude = "drafts/"\n', "exclude: Input should be a valid list"),
+        ('respect-gitignore = "no"\n', "respect-gitignore: Input should be a valid boolean"),
+    ],
+)
+def test_a_bad_exclude_setting_is_one_line(tmp_path: Path, config: str, expected: str):
+    path = _case(tmp_path, config)
+    code, _, err = invoke("check", str(path))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert expected in err, err

@@ -35,12 +35,26 @@ def test_practice_shows_both_columns_of_every_row_and_the_source():
     assert "Pivot to the perpetrator" in out and "001_52b1b3c0576f0f34.txt" in out
 
 
+def test_practice_names_its_sources_by_title_author_and_file():
+    packs = PackSet.load()
+    code, out, _ = invoke("practice")
+    assert code == 0
+    falkirk = packs.sources["003_35b675b3f07ac556.txt"]
+    source_line = next(line for line in out.splitlines() if line.startswith("Source: "))
+    assert source_line == f"Source: {falkirk.citation()} (003_35b675b3f07ac556.txt)"
+    companion = packs.sources["001_52b1b3c0576f0f34.txt"]
+    assert f"Pivot to the perpetrator, from {companion.citation()} (001_" in out
+
+
 def test_practice_as_json_is_the_table_verbatim():
     import json
 
     _code, out, _ = invoke("practice", "--format", "json")
     payload = json.loads(out)
     assert payload["source"]["seed"] == "003_35b675b3f07ac556.txt"
+    document = payload["source"]["document"]
+    assert document["author"].startswith("Falkirk") and document["title"]
+    assert payload["source"]["reference"].endswith("(003_35b675b3f07ac556.txt)")
     assert payload["rows"] == [r.model_dump() for r in TABLE.rows]
 
 
@@ -180,3 +194,32 @@ def test_demo_refuses_a_folder(tmp_path):
     code, _, err = invoke("demo", str(tmp_path))
     assert code == 2
     assert err.count("\n") == 1 and "one file" in err
+
+
+def test_demo_on_a_word_document_says_what_demo_reads(tmp_path):
+    report = tmp_path / "report.docx"
+    report.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    code, out, err = invoke("demo", str(report))
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"blamecheck: error: {report}: demo reads text and Markdown files (.txt, .md); "
+        "for a Word document use `blamecheck review FILE.docx -o COPY.docx`"
+    )
+    assert "binary" not in err
+
+
+def test_demo_on_another_binary_file_says_what_demo_reads(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.7\n" + b"\x00" * 64)
+    code, out, err = invoke("demo", str(scan))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{scan}: not a text file; demo reads text and Markdown files (.txt, .md)" in err
+
+
+def test_demo_names_the_source_document(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Why did you let him in?\n", encoding="utf-8")
+    proc = run_cli("demo", str(note), env={"COLUMNS": "200"})
+    assert proc.returncode == 1
+    falkirk = PackSet.load().sources["003_35b675b3f07ac556.txt"]
+    assert f"Source: {falkirk.citation()} (003_35b675b3f07ac556.txt)" in proc.stdout

@@ -601,6 +601,28 @@ def test_review_without_findings_copies_the_file(tmp_path: Path, analyzer: Analy
         write_review(source, source, read, [])
 
 
+def test_the_python_docx_comments_api_review_relies_on():
+    """The review uses python-docx's public comments API and reaches the comments part by its
+    relationship, not by DocumentPart._comments_part; this fails first if python-docx renames
+    any of it."""
+    from docx.comments import Comment
+    from docx.parts.comments import CommentsPart
+
+    from blamecheck.surfaces.docx_review import _comments_part
+
+    document = docx.Document()
+    with pytest.raises(KeyError):
+        _comments_part(document)  # none yet: the review adds one
+    comment = document.comments.add_comment(text="one\ntwo", author="blamecheck", initials="BC")
+    assert isinstance(comment, Comment) and isinstance(comment.comment_id, int)
+    assert (comment.author, comment.initials, comment.text) == ("blamecheck", "BC", "one\ntwo")
+    part = _comments_part(document)
+    assert isinstance(part, CommentsPart) and str(part.partname) == "/word/comments.xml"
+    (element,) = part.element.iterchildren(qn("w:comment"))
+    assert element.get(qn("w:id")) == str(comment.comment_id)
+    assert [c.comment_id for c in document.comments] == [comment.comment_id]
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from blamecheck.surfaces import evaluation
 from blamecheck.surfaces.evaluation import default_corpus_dir, evaluate, load_corpus
 
 from .conftest import invoke
@@ -108,6 +109,18 @@ def test_broken_corpus_line_is_named(tmp_path: Path, line: str, expected: str):
     (tmp_path / "test" / "bad.jsonl").write_text(line + "\n", encoding="utf-8")
     code, _, err = invoke("eval", str(tmp_path))
     assert code == 2 and "bad.jsonl:1:" in err and expected in err
+
+
+def test_eval_without_a_checkout_says_how_to_get_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An installed wheel has no corpus (it is left out of the wheel): one line, exit 2, saying
+    to run in a checkout or to name the corpus folder."""
+    monkeypatch.setattr(evaluation, "CHECKOUT_CORPUS", tmp_path / "no-checkout" / "corpus")
+    code, out, err = invoke("eval", "--split", "dev")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"blamecheck: error: {evaluation.NO_CORPUS}"]
+    assert "source checkout" in err and "blamecheck eval path/to/blamecheck/corpus" in err
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import invoke
+from .conftest import invoke, run_cli
 
 MARKDOWN = """---
 summary: she was pushed
@@ -200,6 +200,14 @@ def test_an_unclosed_html_comment_in_markdown_is_pointed_out():
     assert "n.md:3:1: an HTML comment opened here is never closed" in err
 
 
+def test_an_unclosed_comment_inside_a_paragraph_is_text_and_gets_no_notice():
+    """CommonMark reads "<!--" inside a paragraph as text: the rest of the file is checked."""
+    text = "Intro <!-- a note to self\n\nShe was pushed.\n"
+    code, out, err = invoke("check", "--stdin-filename", "n.md", "-", stdin=text)
+    assert code == 1 and "She was pushed" in out
+    assert "never closed" not in err
+
+
 def test_lines_end_at_a_lone_carriage_return_too():
     code, out, _ = invoke("check", "--format", "json", "-", stdin="Intro.\rShe was pushed.\r")
     (finding,) = json.loads(out)["files"][0]["findings"]
@@ -255,3 +263,85 @@ def test_review_comments_only_on_findings_not_in_the_baseline(tmp_path: Path):
         "review", str(path), "-o", str(tmp_path / "out.docx"), "--baseline", str(baseline)
     )
     assert code == 1 and err.strip().endswith("out.docx: 1 comment")
+
+
+# -- .gitignore and --exclude when a folder is walked ---------------------------------------
+
+FLAGGED = "Mother failed to protect the children.\n"
+
+
+def _tree(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(FLAGGED, encoding="utf-8")
+
+
+def _checked(*args: str) -> list[str]:
+    code, out, err = invoke("check", "--format", "json", *args)
+    assert code in (0, 1), err
+    return sorted(f["path"] for f in json.loads(out)["files"])
+
+
+def test_what_git_ignores_is_skipped_in_a_folder_as_git_reads_it(tmp_path: Path):
+    """The repository's .gitignore above the folder, one inside it that takes a file back
+    with "!", and .git/info/exclude all count; a deeper file wins over a higher one."""
+    repo = tmp_path / "repo"
+    (repo / ".git" / "info").mkdir(parents=True)
+    (repo / ".git" / "info" / "exclude").write_text("*.tmp.md\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("# drafts stay local\ndrafts/\n*.bak.md\n", encoding="utf-8")
+    notes = repo / "notes"
+    _tree(
+        notes,
+        "visit.txt",
+        "drafts/first.txt",
+        "sub/drafts/second.md",
+        "old.bak.md",
+        "kept/kept.bak.md",
+        "scratch.tmp.md",
+    )
+    (notes / "kept" / ".gitignore").write_text("!kept.bak.md\n", encoding="utf-8")
+    found = _checked(str(notes))
+    assert found == [str(notes / "kept" / "kept.bak.md"), str(notes / "visit.txt")]
+    everything = _checked("--no-respect-gitignore", str(notes))
+    assert len(everything) == 6
+
+
+def test_a_file_named_on_the_command_line_is_read_even_if_ignored(tmp_path: Path):
+    (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    _tree(tmp_path, "drafts/first.txt", "visit.txt")
+    assert _checked(str(tmp_path)) == [str(tmp_path / "visit.txt")]  # no repository: still
+    named = str(tmp_path / "drafts" / "first.txt")
+    assert _checked(named, "--exclude", "drafts/") == [named]
+
+
+def test_exclude_option_adds_gitignore_style_patterns(tmp_path: Path):
+    _tree(tmp_path, "visit.txt", "archive/2019.txt", "notes/summary.old.md", "notes/new.md")
+    found = _checked("--exclude", "archive/", "--exclude", "*.old.md", str(tmp_path))
+    assert found == [str(tmp_path / "notes" / "new.md"), str(tmp_path / "visit.txt")]
+
+
+def test_exclude_patterns_are_read_from_the_current_folder(tmp_path: Path):
+    _tree(tmp_path, "notes/archive/2019.txt", "notes/visit.txt", "archive/keep.txt")
+    proc = run_cli("check", "-f", "json", "--exclude", "/notes/archive", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    found = sorted(f["path"] for f in json.loads(proc.stdout)["files"])
+    assert found == ["archive/keep.txt", "notes/visit.txt"]
+
+
+def test_a_bad_exclude_pattern_is_one_line(tmp_path: Path):
+    code, out, err = invoke("check", "--exclude", "!", str(tmp_path))
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "blamecheck: error: --exclude: not a valid gitignore-style pattern "
+        "(Invalid git pattern: '!')"
+    )
+
+
+def test_fix_walks_folders_the_same_way(tmp_path: Path):
+    (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    _tree(tmp_path, "drafts/first.txt", "visit.txt", "old/one.txt")
+    code, out, err = invoke("fix", "--placeholders", "--exclude", "old/", str(tmp_path))
+    assert code == 1, err
+    assert "visit.txt" in out and "first.txt" not in out and "one.txt" not in out
+    assert "(checked 1 file)" in err

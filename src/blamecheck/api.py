@@ -16,7 +16,7 @@ from blamecheck.analysis import profiles
 from blamecheck.analysis.engine import Engine, Hit
 from blamecheck.analysis.facts import missing
 from blamecheck.analysis.packs import PackSet
-from blamecheck.analysis.pipeline import load_pipeline
+from blamecheck.analysis.pipeline import HEADING_MAX_CHARS, load_pipeline
 from blamecheck.analysis.practice import similar_rows
 from blamecheck.analysis.profiles import Profile
 from blamecheck.analysis.readable import in_writers_quotes, readable
@@ -43,7 +43,8 @@ class Block:
 
 
 def split_blocks(text: str) -> list[Block]:
-    """Paragraphs (blank-line separated), each at most MAX_BLOCK_CHARS long."""
+    """Paragraphs (blank-line separated), each at most MAX_BLOCK_CHARS long, with the line
+    ends of sentences wrapped after a short line read as spaces (`_unwrapped`)."""
     blocks: list[Block] = []
     pos = 0
     for match in [*_BLANK_LINES.finditer(text), None]:
@@ -51,7 +52,44 @@ def split_blocks(text: str) -> list[Block]:
         _append_block(blocks, text, pos, end)
         if match:
             pos = match.end()
-    return blocks
+    return [Block(b.offset, _unwrapped(b.text)) for b in blocks]
+
+
+# A line followed by a line that starts with a letter: (the line, its line end, the letter)
+_BEFORE_LETTER = re.compile(r"^([^\n]*?)(\r?\n)(?=[ \t]*([^\W\d_]))", re.MULTILINE)
+# Ends that already tell the pipeline a sentence ends or goes on (its _CLOSERS, and ?!).
+_NOT_HEADING_ENDS = frozenset(".,;:-–—([{/&?!")
+
+
+def _unwrapped(block: str) -> str:
+    """The block with each line end that wraps a sentence after a short line as spaces.
+
+    The pipeline (analysis/pipeline.py) starts a sentence after any short line without closing
+    punctuation, taking it for a heading ("Reason for visit"). A short line is a heading only
+    when it reads like one: the next line starts a new sentence (anything but a lowercase
+    letter), or the line is in capitals ("PLAN"), or it ends with a colon. Title Case is no
+    sign, since names are ("Ms Clarke / was pushed"). So when the next line starts with a
+    lowercase letter, the sentence goes on ("She was / pushed."): the line end is read as
+    spaces, one for each of its characters, so every offset still maps. A line followed by a
+    blank line is a block of its own (split_blocks) and stays a heading.
+    """
+    if "\n" not in block:
+        return block
+
+    def join(match: re.Match[str]) -> str:
+        line, end = match.group(1), match.group(2)
+        words = line.strip()
+        if (
+            not match.group(3).islower()
+            or not words
+            or len(words) > HEADING_MAX_CHARS
+            or words[-1] in _NOT_HEADING_ENDS
+            or words.isupper()
+        ):
+            return match.group()
+        return line + " " * len(end)
+
+    return _BEFORE_LETTER.sub(join, block)
 
 
 def _append_block(blocks: list[Block], text: str, start: int, end: int) -> None:

@@ -126,6 +126,6 @@ class Findings(list[Finding]):
 SHARED_NAME_NOTICE = (
     "two people in it share a name (a surname, most often) and it is written without a title, "
     "first name or role that says who is meant; blamecheck cannot tell them apart there. "
-    'Declare them under [people] in blamecheck.toml, e.g. "Tom Hughes" = "perpetrator" and '
-    '"Sarah Hughes" = "survivor"'
+    'Declare them under [people] in blamecheck.toml, e.g. perpetrator = ["Tom Hughes"] and '
+    'survivor = ["Sarah Hughes"]'
 )

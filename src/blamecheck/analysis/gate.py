@@ -50,14 +50,16 @@ def required_word_sets(
     """Up to ``most`` required word sets, most selective first (stop-word-free sets first)."""
     stops = set(stop_words)
     candidates = {frozenset(w) for w in (_words(spec) for spec in pattern) if w}
-    return sorted(candidates, key=lambda w: (bool(w & stops), len(w)))[:most]
+    # a total order (ties by the words themselves), so the grouping never depends on the hash seed
+    return sorted(candidates, key=lambda w: (bool(w & stops), len(w), sorted(w)))[:most]
 
 
 class _Group:
     """One spaCy Matcher for the patterns that share the same required word sets."""
 
-    def __init__(self, vocab: Vocab, extra: tuple[frozenset[int], ...]):
+    def __init__(self, vocab: Vocab, extra: tuple[frozenset[int], ...], order: int):
         self.matcher = Matcher(vocab, validate=True)
+        self.order = order  # when the group was made: matches come out in this order
         self.extra = extra  # further word-hash sets a sentence must also hold
         self.reads_roles = False
 
@@ -78,7 +80,7 @@ class GatedMatcher:
         group = self._groups.get(sets)
         if group is None:
             extra = tuple(frozenset(self._hash(w) for w in words) for words in sets[1:])
-            group = self._groups[sets] = _Group(self._vocab, extra)
+            group = self._groups[sets] = _Group(self._vocab, extra, len(self._groups))
             if sets:
                 for word in sets[0]:
                     self._by_hash.setdefault(self._hash(word), []).append(group)
@@ -107,7 +109,9 @@ class GatedMatcher:
                 for g in self._by_hash.get(word, ())
                 if all(not extra.isdisjoint(present) for extra in g.extra)
             }
-            groups = [*admitted.values(), *self._always]
+            # in the order the groups were made, not the order of a set: the first match of
+            # a part must not depend on the interpreter's hash seed
+            groups = [*sorted(admitted.values(), key=lambda g: g.order), *self._always]
             if not groups:
                 continue
             if any(g.reads_roles for g in groups):

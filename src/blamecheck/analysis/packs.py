@@ -21,7 +21,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -32,6 +34,8 @@ from blamecheck.findings import Category, Severity
 
 RULE_ID = re.compile(r"^(victim-blaming|perpetrator-agency|child-impact)/[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
+SEED_FILE = r"^\d{3}_[0-9a-f]+\.txt$"
+SOURCES_FILE = "sources.yaml"
 
 
 class Principle(StrEnum):
@@ -63,12 +67,50 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Source(_Strict):
-    """Where a rule or an alternative comes from: a seed document and a verbatim passage."""
+class SourceDocument(_Strict):
+    """A seed document as a reader can look it up: a file name like 003_35b6....txt means
+    nothing to someone who has never seen the seed folder."""
 
-    seed: str = Field(pattern=r"^\d{3}_[0-9a-f]+\.txt$")
+    title: str = Field(min_length=3)
+    author: str = Field(min_length=2, description="the author, or the organisation behind it")
+    year: int | None = Field(
+        default=None, ge=1900, le=2100, description="left out where the document gives none"
+    )
+
+    def citation(self) -> str:
+        """Title, author, year: what a reader searches a library or the web for."""
+        return f"{self.title} — {self.author}, {self.year or 'undated'}"
+
+
+class SourceList(_Strict):
+    """patterns/sources.yaml: each seed file's title, author and year, kept as data."""
+
+    sources: dict[Annotated[str, StringConstraints(pattern=SEED_FILE)], SourceDocument]
+
+
+class Source(_Strict):
+    """Where a rule or an alternative comes from: a seed document and a verbatim passage.
+
+    ``title`` is how the document is named to readers. When patterns/sources.yaml lists the
+    seed, loading sets it to that entry's title, author and year, whatever the pack says.
+    """
+
+    seed: str = Field(pattern=SEED_FILE)
     passage: str = Field(min_length=10)
     title: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cited(cls, data: Any, info: ValidationInfo) -> Any:
+        documents = (info.context or {}).get("sources") or {}
+        if isinstance(data, dict) and data.get("seed") in documents:
+            data = {**data, "title": documents[data["seed"]].citation()}
+        return data
+
+    @property
+    def reference(self) -> str:
+        """The citation with the seed file in brackets, or the bare file when not listed."""
+        return f"{self.title} ({self.seed})" if self.title else self.seed
 
 
 class Conditions(_Strict):
@@ -396,7 +438,8 @@ class PracticeTable(_Strict):
 
     def alternatives(self, row: int) -> tuple[Alternative, ...]:
         """The constructive column of one row (1-based), verbatim and attributed."""
-        source = Source(seed=self.source.seed, passage=self.source.passage, title=self.title)
+        title = self.source.title or self.title  # the document's citation, when listed
+        source = Source(seed=self.source.seed, passage=self.source.passage, title=title)
         return tuple(
             Alternative(
                 text=line,
@@ -467,12 +510,20 @@ class PackSet:
         table: PracticeTable | None,
         roles: RoleLexicon,
         verb_forms: VerbForms | None = None,
+        sources: dict[str, SourceDocument] | None = None,
     ):
         self.packs = packs
         self.lexicons = lexicons
         self.table = table
         self.roles = roles
         self.verb_forms = verb_forms or VerbForms()
+        self.sources = sources or {}
+
+    def reference(self, seed: str) -> str:
+        """A seed file name as readers can look it up: "Title — author, year (seed file)".
+        Anything that is not a listed seed file is returned as it is."""
+        document = self.sources.get(seed)
+        return f"{document.citation()} ({seed})" if document is not None else seed
 
     @cached_property
     def rules(self) -> list[Rule]:
@@ -492,10 +543,13 @@ class PackSet:
         if not directory.is_dir():
             raise PatternError(f"{directory}: pattern folder not found")
         roles = _load_model(directory / "roles.yaml", RoleLexicon)
+        sources_path = directory / SOURCES_FILE
+        sources = _load_model(sources_path, SourceList).sources if sources_path.exists() else {}
+        cited = {"sources": sources}  # every Source of a seed listed there names its document
         lex_path = directory / "lexicons.yaml"
         lexicons = _load_model(lex_path, LexiconFile).lexicons if lex_path.exists() else {}
         table_path = directory / "practice-table.yaml"
-        table = _load_model(table_path, PracticeTable) if table_path.exists() else None
+        table = _load_model(table_path, PracticeTable, cited) if table_path.exists() else None
         forms_path = directory / "verb-forms.yaml"
         verb_forms = _load_model(forms_path, VerbForms) if forms_path.exists() else None
         # one pack per category, named after it; other YAML files here are data the packs use
@@ -508,7 +562,7 @@ class PackSet:
                 pack_files.append(path)
             else:
                 raise PatternError(f"{path}: pattern pack not found")
-        packs = [_load_pack(path) for path in pack_files]
+        packs = [_load_pack(path, cited) for path in pack_files]
         seen: dict[str, Path] = {}
         for pack in packs:
             for rule in pack.rules:
@@ -520,20 +574,20 @@ class PackSet:
                 seen[rule.id] = rule.origin or Path("?")
                 for i, pattern in enumerate(rule.patterns):
                     _check_references(rule, i, pattern, lexicons, table)
-        return cls(packs, lexicons, table, roles, verb_forms)
+        return cls(packs, lexicons, table, roles, verb_forms, sources)
 
 
-def _load_model(path: Path, model: type[_M]) -> _M:
+def _load_model(path: Path, model: type[_M], context: dict[str, Any] | None = None) -> _M:
     """Read and validate one YAML file; any problem becomes one PatternError line."""
     raw = _read_yaml(path)
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         raise PatternError(_describe_error(path, raw, exc)) from None
 
 
-def _load_pack(path: Path) -> Pack:
-    pack = _load_model(path, Pack)
+def _load_pack(path: Path, context: dict[str, Any] | None = None) -> Pack:
+    pack = _load_model(path, Pack, context)
     for rule in pack.rules:
         rule._origin = path
     return pack

@@ -9,6 +9,8 @@ that names the file, the key and what was expected.
     ignore = ["child-impact/generic-impact"]             # rule ids or categories
     packs = ["team-rules.yaml"]                          # extra pattern packs, from this file
     file-types = ["txt", "md", "docx"]                   # what a folder is searched for
+    exclude = ["drafts/", "*.old.md"]                    # gitignore-style, from this file
+    respect-gitignore = true                             # skip what git ignores in folders
     baseline = "blamecheck-baseline.json"                # findings already judged
     profile = "auto"                                     # or "case-record", "general"
     [severity]                                           # per rule id or category
@@ -22,20 +24,35 @@ that names the file, the key and what was expected.
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+)
 
 from blamecheck.analysis.profiles import Profile
 from blamecheck.analysis.roles import Role
-from blamecheck.errors import ConfigError
+from blamecheck.errors import ConfigError, InputError
 from blamecheck.findings import Category, Finding, Severity
+from blamecheck.readers.documents import Patterns
 
 CONFIG_NAME = "blamecheck.toml"
 PYPROJECT = "pyproject.toml"
 FILE_TYPES = ("txt", "md", "markdown", "docx")
+
+
+def _one_or_many_schema(schema: dict[str, Any]) -> None:
+    """In the JSON Schema too, one name may be written without a list."""
+    items = schema.pop("items", {"type": "string"})
+    schema.pop("type", None)
+    schema["anyOf"] = [{"type": "string"}, {"type": "array", "items": items}]
 
 
 class People(BaseModel):
@@ -43,9 +60,9 @@ class People(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    perpetrator: list[str] = []
-    survivor: list[str] = []
-    children: list[str] = []
+    perpetrator: list[str] = Field(default=[], json_schema_extra=_one_or_many_schema)
+    survivor: list[str] = Field(default=[], json_schema_extra=_one_or_many_schema)
+    children: list[str] = Field(default=[], json_schema_extra=_one_or_many_schema)
 
     @field_validator("perpetrator", "survivor", "children", mode="before")
     @classmethod
@@ -65,18 +82,53 @@ class People(BaseModel):
 
 
 class Settings(BaseModel):
-    """The validated contents of one configuration file."""
+    """The validated contents of one configuration file (blamecheck.toml, or the
+    [tool.blamecheck] table of pyproject.toml)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, title="blamecheck configuration"
+    )
 
-    select: list[str] = []
-    ignore: list[str] = []
-    severity: dict[str, Literal["error", "warning", "info"]] = {}
-    packs: list[str] = []
-    file_types: list[str] = Field(default=list(FILE_TYPES), alias="file-types", min_length=1)
-    baseline: str | None = None
+    select: list[str] = Field(
+        default=[], description="rule ids or categories to report (default: all)"
+    )
+    ignore: list[str] = Field(default=[], description="rule ids or categories not to report")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+        default={}, description="a severity per rule id or category (a rule's wins)"
+    )
+    packs: list[str] = Field(
+        default=[], description="extra pattern packs (files or folders), from this file's folder"
+    )
+    file_types: list[str] = Field(
+        default=list(FILE_TYPES),
+        alias="file-types",
+        min_length=1,
+        description="the kinds of file a folder is searched for",
+    )
+    exclude: list[str] = Field(
+        default=[],
+        description="gitignore-style patterns, from this file's folder, of files and folders "
+        "to leave out when a folder is checked (added to the defaults: .git, node_modules, "
+        "virtual environments, hidden files)",
+    )
+    respect_gitignore: StrictBool = Field(
+        default=True,
+        alias="respect-gitignore",
+        description="leave out, when a folder is checked, what git's ignore files leave out",
+    )
+    baseline: str | None = Field(default=None, description="findings already judged (JSON)")
     people: People = People()
     profile: Profile = Profile.AUTO
+
+    @field_validator("exclude")
+    @classmethod
+    def _valid_patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                Patterns(Path(), [pattern])
+            except InputError:
+                raise ValueError(f"'{pattern}' is not a valid gitignore-style pattern") from None
+        return value
 
     @field_validator("file_types")
     @classmethod
@@ -111,6 +163,14 @@ class Config:
     @property
     def suffixes(self) -> tuple[str, ...]:
         return tuple(f".{t}" for t in self.settings.file_types)
+
+    @cached_property
+    def _exclude(self) -> Patterns | None:
+        return Patterns(self.folder, self.settings.exclude) if self.settings.exclude else None
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        """Whether ``exclude`` leaves this file or folder out of a folder's walk."""
+        return self._exclude is not None and bool(self._exclude.decides(path, is_dir))
 
     def known_names(self) -> dict[str, Role] | None:
         return self.settings.people.known_names() or None

@@ -6,6 +6,7 @@ Only this module tells text, Markdown and Word apart; everything after it asks t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -86,14 +87,30 @@ class Document:
                 "reads the body, tables, headers and footers)"
             )
         if self.kind == Kind.MARKDOWN:
-            opened = self.text.rfind("<!--")
-            if opened >= 0 and self.text.find("-->", opened + 4) < 0:
+            # only a comment that opens a line starts an HTML block that runs to the end;
+            # "<!--" inside a paragraph is text (CommonMark), and the rest is still read
+            opened = _unclosed_comment_block(self.text)
+            if opened is not None:
                 line, column = LineIndex(self.text).position(opened)
                 notices.append(
                     f"{self.path}:{line}:{column}: an HTML comment opened here is never "
                     "closed; nothing after it is checked"
                 )
         return notices
+
+
+def _unclosed_comment_block(text: str) -> int | None:
+    """Where the last HTML comment that opens a line (up to three spaces in) and is never
+    closed begins, or None."""
+    for match in reversed(list(_COMMENT_OPENING.finditer(text))):
+        start = match.end() - 4
+        if text.find("-->", start + 4) < 0:
+            return start
+        return None
+    return None
+
+
+_COMMENT_OPENING = re.compile(r"^ {0,3}<!--", re.MULTILINE)
 
 
 def load(source: documents.Source, kind: Kind, encoding: str | None, max_mb: float) -> Document:

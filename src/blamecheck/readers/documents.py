@@ -10,10 +10,12 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+import pathspec
 
 from blamecheck.errors import InputError
 
@@ -26,6 +28,10 @@ _SNIFF_BYTES = 8192
 _BINARY_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _SETTINGS_FILES = {"blamecheck.toml", "pyproject.toml"}  # not documents, not worth a notice
 _SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
+GITIGNORE = ".gitignore"
+
+Excluded = Callable[[Path, bool], bool]
+"""Whether a path met while walking a folder is left out: (path, is it a folder)."""
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,51 @@ class BinaryFileError(InputError):
     """A file that holds binary data rather than text."""
 
 
+class Patterns:
+    """gitignore-style patterns read relative to one folder (a .gitignore's, a configuration
+    file's, the current folder for --exclude), matched as git matches them."""
+
+    def __init__(self, base: Path, lines: Iterable[str]):
+        self.base = Path(os.path.abspath(base))
+        try:
+            self.spec = pathspec.GitIgnoreSpec.from_lines(list(lines))
+        except (ValueError, TypeError) as exc:  # pathspec's pattern errors are ValueErrors
+            raise InputError(f"not a valid gitignore-style pattern ({exc})") from None
+
+    def decides(self, path: Path, is_dir: bool) -> bool | None:
+        """True: the patterns leave the path out; False: a "!" pattern takes it back in;
+        None: no pattern names it.
+
+        A path outside the base folder (a folder beside the current one given to --exclude,
+        a --config kept elsewhere) is matched by its name alone, so that "drafts/" or
+        "*.bak.md" still work there; a pattern with a folder in it cannot match it.
+        """
+        absolute = Path(os.path.abspath(path))
+        try:
+            relative = absolute.relative_to(self.base)
+        except ValueError:
+            try:  # the same folder reached through a symbolic link
+                relative = absolute.resolve().relative_to(self.base.resolve())
+            except ValueError:
+                relative = Path(absolute.name)
+        if not relative.parts:
+            return None
+        return self.spec.check_file(relative.as_posix() + ("/" if is_dir else "")).include
+
+
 def collect(
     arguments: list[str],
     suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES,
     skipped: list[str] | None = None,
+    excluded: Excluded | None = None,
+    gitignore: bool = False,
 ) -> Iterator[Source]:
     """Expand the command-line arguments: files as given, folders recursively, '-' for stdin.
 
     Inside folders only files with ``suffixes`` are taken; the others are added to
     ``skipped`` so that the caller can say so (hidden files and folders are passed over).
+    Inside folders, too, what ``excluded`` names is left out, and with ``gitignore`` what
+    git's ignore files leave out; a file named on the command line is always read.
     """
     for argument in arguments:
         if argument == STDIN:
@@ -60,7 +102,8 @@ def collect(
             continue
         path = Path(argument)
         if path.is_dir():
-            yield from _walk(path, suffixes, skipped)
+            ignores = _GitIgnores(path) if gitignore else None
+            yield from _walk(path, suffixes, skipped, excluded, ignores)
         elif path.is_file():
             yield Source(argument)
         elif path.exists():
@@ -69,16 +112,76 @@ def collect(
             raise InputError(f"{argument}: no such file or folder")
 
 
-def _walk(folder: Path, suffixes: tuple[str, ...], skipped: list[str] | None) -> Iterator[Source]:
+class _GitIgnores:
+    """The ignore files git reads for a folder: .git/info/exclude, then each .gitignore from
+    the repository's root down, a deeper one overriding a higher one. Outside a repository
+    the .gitignore files inside the walked folder still count, none above it."""
+
+    def __init__(self, top: Path):
+        self.levels: dict[Path, list[Patterns]] = {}
+        top = Path(os.path.abspath(top))
+        root = next((d for d in (top, *top.parents) if (d / ".git").exists()), None)
+        inherited: list[Patterns] = []
+        if root is not None:
+            info = root / ".git" / "info" / "exclude"
+            inherited.extend(_read_patterns(root, info))
+            below_root = [d for d in (top, *top.parents) if d == root or root in d.parents]
+            for folder in reversed(below_root[1:]):  # the walked folder reads its own below
+                inherited.extend(_read_patterns(folder, folder / GITIGNORE))
+        self.levels[top.parent] = inherited
+
+    def enter(self, folder: Path) -> None:
+        """Read the folder's own .gitignore (its parent has been entered already)."""
+        folder = Path(os.path.abspath(folder))
+        above = self.levels.get(folder.parent, [])
+        self.levels[folder] = above + _read_patterns(folder, folder / GITIGNORE)
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        folder = Path(os.path.abspath(path)).parent
+        for patterns in reversed(self.levels.get(folder, [])):
+            decision = patterns.decides(path, is_dir)
+            if decision is not None:
+                return decision
+        return False
+
+
+def _read_patterns(base: Path, path: Path) -> list[Patterns]:
+    """One ignore file's patterns; one that cannot be read ignores nothing, as with git."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [Patterns(base, lines)]
+    except (OSError, InputError):
+        return []
+
+
+def _walk(
+    folder: Path,
+    suffixes: tuple[str, ...],
+    skipped: list[str] | None,
+    excluded: Excluded | None = None,
+    ignores: _GitIgnores | None = None,
+) -> Iterator[Source]:
+    def kept(path: Path, is_dir: bool) -> bool:
+        if ignores is not None and ignores.ignored(path, is_dir):
+            return False
+        return excluded is None or not excluded(path, is_dir)
+
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        here = Path(root)
+        if ignores is not None:
+            ignores.enter(here)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _SKIPPED_DIRS and not d.startswith(".") and kept(here / d, True)
+        )
         for name in sorted(files):
-            if name.startswith("."):
+            if name.startswith(".") or not kept(here / name, False):
                 continue
             if name.lower().endswith(suffixes):
-                yield Source(str(Path(root) / name), from_folder=True)
+                yield Source(str(here / name), from_folder=True)
             elif skipped is not None and name not in _SETTINGS_FILES:
-                skipped.append(str(Path(root) / name))
+                skipped.append(str(here / name))
 
 
 def skipped_notice(skipped: list[str], suffixes: tuple[str, ...]) -> str:

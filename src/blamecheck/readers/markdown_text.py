@@ -7,8 +7,17 @@ block, and a map back to the original so that findings are reported, and rewritt
 file the writer edits. Only .md files (and the editor's markdown language) come here, so a
 ``*`` or ``#`` is read as Markdown; prose without markup comes back unchanged, mapped 1:1.
 
+The blocks and inlines are CommonMark's (with GitHub's tables, strikethrough, task lists and
+footnotes), as pyromark (the pulldown-cmark parser) reads them: a hand-written parser drifted
+from the spec exactly where findings were lost (an unclosed fence in a quote hid the rest of
+the file; a reference definition's title on its own line was read as prose). pyromark gives
+the source range of every event, so each character is mapped without guessing.
+
 Choices a reader of the findings may notice:
 
+- A line break inside a paragraph (a soft break) is a space, one for each line-end character,
+  as a browser shows it: "She was\\npushed." is one sentence. A hard break (two spaces or a
+  backslash at the end of the line) stays a line break.
 - Inline code becomes the neutral word "something" (CODE_WORD). Dropping it leaves a gap the
   parser reads as a missing word ("She was pushed by `Mr Reid`." would read as "pushed by ."
   and be flagged as violence without an actor); a pronoun-like word keeps the grammar without
@@ -17,11 +26,13 @@ Choices a reader of the findings may notice:
   "was pushed" in "she was **pushed**" becomes "was **pushed**", so a rewrite replaces the
   emphasis with its words; "pushed" alone stays inside the ``**`` and a rewrite keeps them.
   Markup opened outside the span and closed inside it cannot be kept whole by any span.
-- Each table cell becomes its own paragraph, so cells never run together into one sentence.
-- Blocks that Markdown separates without a blank line (headings, list items, table rows, a
-  blockquote after text) get one, so each is its own paragraph for the analyser.
-- Removed markup keeps its line breaks (an HTML comment over three lines leaves three line
-  ends), so nothing removed joins the text before it to the text after it.
+- Each heading, list item and table cell is its own paragraph (a blank line is put in where
+  the file has none), so cells and items never run together into one sentence.
+- Link targets, autolinks and bare URLs go; link text and image descriptions stay. Raw HTML
+  loses its tags and comments (and the content of script, style, pre and textarea); a block
+  tag starts a new paragraph, <br> a new line.
+- Removed blocks keep their line breaks (front matter or an HTML comment over three lines
+  leaves three line ends), so nothing removed joins the text before it to the text after it.
 """
 
 from __future__ import annotations
@@ -29,41 +40,48 @@ from __future__ import annotations
 import html
 import re
 import string
-import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
+
+import pyromark
 
 from blamecheck.findings import Finding, Suggestion
 from blamecheck.positions import LineIndex
 
 CODE_WORD = "something"
 
-_ASCII_PUNCT = frozenset(string.punctuation)
-_SPECIAL = re.compile(
-    r"[\\`*_~\[\]<&]|!\[|(?<![\w@/.:-])(?:https?://|ftp://|www\.)(?=[^\s<])", re.IGNORECASE
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_GFM  # "> [!NOTE]" alerts: the marker is not prose
 )
+# Inline tags, with _LINKS: every other Start and End opens or closes a block.
+_INLINE = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
+_LINKS = frozenset({"Link", "Image"})
+
+_ASCII_PUNCT = frozenset(string.punctuation)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_LINE_END = re.compile(r"\r\n?|\n")
+_URL_START = re.compile(r"(?<![\w@/.:-])(?:https?://|ftp://|www\.)(?=[^\s<])", re.IGNORECASE)
 _URL = re.compile(r"(https?://|ftp://|www\.)[^\s<]*", re.IGNORECASE)
 _URL_TRAILING = frozenset("?!.,:*_~'\"")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
-_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]", re.DOTALL)
-_AUTOLINK = re.compile(
-    r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>"
-    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
-)
+_HTML_SPECIAL = re.compile(r"[<&]")
 _OPEN_TAG = re.compile(
     r"<([A-Za-z][A-Za-z0-9-]*)"
     r"(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*(/?)>"
 )
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
-_OTHER_HTML = re.compile(r"<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>", re.DOTALL)
-_COMMENT_END = re.compile("-->")
-_CODE_CLOSE = re.compile(r"</code\s*>", re.IGNORECASE)
-_OPENS_HTML = re.compile(r"<!--|<(?:script|style|pre|textarea)\b", re.IGNORECASE)
-_RAW_OPEN = re.compile(r"<(script|style|pre|textarea)\b", re.IGNORECASE)
-# Elements whose content is not prose: removed with their content, even over blank lines.
+# comments, processing instructions, declarations, CDATA (an unclosed one runs to the end)
+_OTHER_HTML = re.compile(
+    r"<!---?>|<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<![A-Za-z][^>]*>?|<!\[CDATA\[.*?(?:\]\]>|\Z)",
+    re.DOTALL,
+)
+# Elements whose content is not prose: removed with their content.
 _RAW_TAGS = frozenset({"script", "style", "pre", "textarea"})
 _VOID_TAGS = frozenset(
     {"area", "base", "col", "embed", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -78,24 +96,7 @@ _BLOCK_TAGS = frozenset(
         *("th", "thead", "title", "tr", "ul"),
     }
 )
-
-_QUOTE = re.compile(r"[ ]{0,3}>[ \t]?")
-_MARKER = re.compile(r"([-+*]|(\d{1,9})[.)])([ \t]+|$)")
-_TASK = re.compile(r"\[[ xX]\](?:[ \t]+|$)")
-_FENCE = re.compile(r"[ ]{0,3}(`{3,}(?=[^`]*$)|~{3,})")
-_FENCE_CLOSE = re.compile(r"[ \t>]*(`{3,}|~{3,})[ \t]*$")
-_THEMATIC = re.compile(r"[ ]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
-_ATX = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]+|$)")
-_DEF = re.compile(
-    r"[ ]{0,3}\[(?!\^)(?:[^\[\]\\]|\\.)+\]:[ \t]*(?:<[^>\n]*>|\S+)"
-    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$"
-)
-_DEF_LABEL = re.compile(r"^[ \t>]*\[(?!\^)((?:[^\[\]\\\n]|\\.)+)\]:", re.MULTILINE)
-_FOOTNOTE_DEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:[ \t]*")
-_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_QUOTES_PREFIX = re.compile(r"(?:[ ]{0,3}>[ \t]?)*")
-_BACKTICKS: dict[int, re.Pattern[str]] = {}
+_CLOSERS: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def plain(text: str) -> Prose | None:
 
 def prose(text: str) -> Prose:
     """The prose of Markdown ``text`` and its map back to ``text``. Linear in the length."""
-    return _Parser(text).run()
+    return _Builder(text).run()
 
 
 class _Out:
@@ -323,737 +324,468 @@ class _Out:
         )
 
 
-def _label(raw: str) -> str:
-    """A link label as Markdown compares them: case and runs of white space do not count."""
-    return " ".join(raw.split()).casefold()
+def _front_matter(text: str) -> int:
+    """Where the Markdown after YAML (---) or TOML (+++) front matter starts (past a
+    byte-order mark, which would hide a heading on the first line from the parser).
+
+    Only the first lines of the file are front matter, as static site generators read it
+    (pyromark's metadata blocks would hide a "---" block anywhere in the file).
+    """
+    start = 1 if text.startswith("\ufeff") else 0
+    first = text.find("\n", start)
+    closers = {"---": ("---", "..."), "+++": ("+++",)}.get(text[start:first].rstrip())
+    if first < 0 or closers is None:
+        return start
+    pos = first + 1
+    while pos < len(text):
+        newline = text.find("\n", pos)
+        end = len(text) if newline < 0 else newline + 1
+        if text[pos:end].rstrip() in closers:
+            return end
+        pos = end
+    return start
 
 
-def _indent(text: str, pos: int, end: int) -> tuple[int, int]:
-    """Columns of leading blanks (tabs to the next stop of 4) and where the rest begins."""
-    width = 0
-    while pos < end:
-        ch = text[pos]
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-        pos += 1
-    return width, pos
+class _Offsets:
+    """pyromark's UTF-8 byte offsets as offsets in the text, from where the parsed part starts.
+
+    Events start and end on ASCII markup or at the edge of a run of other characters, so only
+    runs are recorded; the rare offset inside a run is measured by decoding that run alone.
+    """
+
+    def __init__(self, text: str, base: int) -> None:
+        self.base = base
+        self.encoded = b"" if text.isascii() else text.encode()
+        self.starts: list[int] = []  # byte offset where each run of non-ASCII starts
+        self.ends: list[int] = []  # and ends
+        self.extra: list[int] = []  # bytes beyond one a character, up to each run's end
+        extra = 0
+        if self.encoded:
+            for run in _NON_ASCII.finditer(text):
+                self.starts.append(run.start() + extra)
+                extra += len(run.group().encode()) - len(run.group())
+                self.ends.append(run.end() + extra)
+                self.extra.append(extra)
+
+    def __call__(self, offset: int) -> int:
+        if not self.ends:
+            return self.base + offset
+        k = bisect_right(self.ends, offset)
+        before = self.extra[k - 1] if k else 0
+        if k < len(self.starts) and self.starts[k] < offset:
+            inside = len(self.encoded[self.starts[k] : offset].decode())
+            return self.base + self.starts[k] - before + inside
+        return self.base + offset - before
 
 
-def _pipes(text: str, start: int, end: int) -> list[int]:
-    """Positions of the cell-separating pipes of a table row (escaped pipes are text)."""
-    found: list[int] = []
-    i = text.find("|", start, end)
-    while i >= 0:
-        if i == start or text[i - 1] != "\\":
-            found.append(i)
-        i = text.find("|", i + 1, end)
-    return found
+def _outside(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of start..end that no cut (sorted, apart) covers."""
+    if not cuts:
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    for a, b in cuts:
+        if b <= start or a >= end:
+            continue
+        if a > start:
+            parts.append((start, a))
+        start = max(start, b)
+    if start < end:
+        parts.append((start, end))
+    return parts
 
 
-def _cells(text: str, start: int, end: int) -> tuple[int, int, list[int]]:
-    """A row without its outer pipes and blanks, and the pipes between its cells."""
-    while start < end and text[start] in " \t":
-        start += 1
-    while end > start and text[end - 1] in " \t":
-        end -= 1
-    if start < end and text[start] == "|":
-        start += 1
-    if end > start and text[end - 1] == "|" and (end - 2 < start or text[end - 2] != "\\"):
-        end -= 1
-    return start, end, _pipes(text, start, end)
-
-
-def _is_punct(ch: str) -> bool:
-    if ch in _ASCII_PUNCT:
-        return True
-    return ord(ch) > 127 and unicodedata.category(ch)[0] in "PS"
-
-
-def _backticks(count: int) -> re.Pattern[str]:
-    pattern = _BACKTICKS.get(count)
+def _closer(name: str) -> re.Pattern[str]:
+    pattern = _CLOSERS.get(name)
     if pattern is None:
-        pattern = _BACKTICKS[count] = re.compile(rf"(?<!`)`{{{count}}}(?!`)")
+        pattern = _CLOSERS[name] = re.compile(rf"</{name}\s*>", re.IGNORECASE)
     return pattern
 
 
-class _Parser:
-    """Markdown blocks, line by line; the inline markup of each block goes to _Inline."""
+class _Builder:
+    """The prose of a Markdown file, written from pyromark's events in one pass.
+
+    Text is copied from the source. What lies between two pieces of text (markup, a link's
+    target, a removed block) is a gap: between blocks only its line ends are kept; inside a
+    paragraph each of its line-end characters becomes a space and the rest goes.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.out = _Out(text)
-        self.defs = frozenset(_label(m.group(1)) for m in _DEF_LABEL.finditer(text))
-        self.para: list[tuple[int, int]] = []  # original ranges of the open paragraph's lines
-        self.html_end: re.Pattern[str] | None = None  # inside a comment or <pre> until this
-        self.fence: tuple[str, int] | None = None
-        self.table = 0  # 1: the delimiter row is next; 2: in the table's rows
-        self.item_indent: int | None = None  # content column of the list item we are in
-        self.quote_depth = 0
-        self.prev_blank = True
-        self.prev_content = False  # the last line written holds prose
-        self.break_next = False  # the line before was a heading
+        self.pos = 0  # the source before this is written
+        self.inline = False  # inside the text of a paragraph, heading, item or cell
+        self.seen_text = False
+        self.newlines = 0  # line ends written since the last word
+        self.hidden = 0  # inside code or an autolink: nothing is prose
+        self.skip_to = 0  # an inline <script>, <pre>, ... element runs to here
+        self.blocks: list[int] = []  # the end of each open block
+        self.last_end = 0  # the end of the last text or inline markup read
+        self.pending: list[tuple[int, int, str]] = []  # adjacent text, for bare URLs
+        self.spans: list[tuple[str, int, int]] = []  # open emphasis and links
+        self.tags: list[tuple[str, int, int]] = []  # open inline HTML tags of this block
+        self.html: list[tuple[int, int]] | None = None  # the lines of an HTML block
 
     def run(self) -> Prose:
-        lines = self._lines()
-        for i in range(self._front_matter(lines), len(lines)):
-            self._line(lines, i)
-        self._flush()
+        text = self.text
+        body = _front_matter(text)
+        offsets = _Offsets(text[body:], body)
+        ascii_only = not offsets.ends
+        for event, where in pyromark.events_with_range(text[body:], options=_OPTIONS):
+            if ascii_only:
+                start, end = where["start"] + body, where["end"] + body
+            else:
+                start, end = offsets(where["start"]), offsets(where["end"])
+            if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+                if event == "SoftBreak":
+                    self._soft_break(start, end)
+                elif event == "HardBreak":
+                    self._hard_break(start, end)
+                continue
+            kind, value = next(iter(event.items()))
+            if kind == "Text":
+                self._text(start, end, value)
+            elif kind == "Start" or kind == "End":
+                tag = value if isinstance(value, str) else next(iter(value))
+                if kind == "End":
+                    self._end(tag, start, end)
+                elif tag in _LINKS:
+                    self._start_link(tag, value[tag]["link_type"], start)
+                else:
+                    self._start(tag, start, end)
+            elif kind == "Code":
+                self._code(start, end)
+            elif kind == "InlineHtml":
+                self._inline_html(start, end)
+            elif kind == "Html" and self.html is not None:
+                self.html.append((start, end))
+            # FootnoteReference, TaskListMarker: markup, left out with the gap they are in
+        self._close_text()
+        self._gap(len(text))
         return self.out.build()
 
-    def _lines(self) -> list[tuple[int, int, int]]:
-        """(start, end of content without CR LF, start of the next line) for every line."""
-        text, n = self.text, len(self.text)
-        lines: list[tuple[int, int, int]] = []
-        start = 0
-        while start < n:
-            newline = text.find("\n", start)
-            end, after = (n, n) if newline < 0 else (newline, newline + 1)
-            if end > start and text[end - 1] == "\r":
-                end -= 1
-            lines.append((start, end, after))
-            start = after
-        return lines
+    # -- writing ----------------------------------------------------------------------------
 
-    def _front_matter(self, lines: list[tuple[int, int, int]]) -> int:
-        """The number of lines of YAML (---) or TOML (+++) front matter, removed."""
-        if not lines:
-            return 0
+    def _copy(self, start: int, end: int) -> None:
+        if start < end:
+            self.out.copy(start, end)
+            if self.text[end - 1].isspace():
+                self._wrote(self.text[start:end])
+            else:
+                self.newlines, self.seen_text = 0, True
+
+    def _insert(self, text: str, start: int, end: int) -> None:
+        self.out.insert(text, start, end)
+        self._wrote(text)
+
+    def _wrote(self, chunk: str) -> None:
+        """Count the line ends since the last word, to know whether a blank line is needed."""
+        if not chunk:
+            return
+        if not chunk[-1].isspace():
+            self.newlines, self.seen_text = 0, True
+            return
+        words = chunk.rstrip()
+        if words:
+            self.newlines, self.seen_text = chunk.count("\n", len(words)), True
+        else:
+            self.newlines += chunk.count("\n")
+
+    def _gap(self, until: int) -> None:
+        """Leave out the source from ``pos`` to ``until``, keeping its line ends between blocks
+        and turning each line-end character into a space inside a paragraph."""
+        start, self.pos = self.pos, until
         text = self.text
-        start, end, _ = lines[0]
-        if text.startswith("\ufeff"):
-            start += 1
-        opener = text[start:end].rstrip()
-        closers = {"---": ("---", "..."), "+++": ("+++",)}.get(opener)
-        if closers is None:
-            return 0
-        for j in range(1, len(lines)):
-            line_start, line_end, _ = lines[j]
-            if text[line_start:line_end].rstrip() in closers:
-                self.out.copy(lines[0][0], start)  # a byte-order mark stays
-                for k in range(j + 1):
-                    self._eol(lines[k][1], lines[k][2])
-                return j + 1
-        return 0
+        if start >= until or (
+            text.find("\n", start, until) < 0 and text.find("\r", start, until) < 0
+        ):
+            return
+        for line_end in _LINE_END.finditer(text, start, until):
+            if self.inline:
+                for i in range(line_end.start(), line_end.end()):
+                    self._insert(" ", i, i + 1)
+            else:
+                self._copy(line_end.start(), line_end.end())
 
-    def _eol(self, end: int, after: int) -> None:
-        """The line break of a line whose content is removed."""
-        self.out.copy(end, after)
-        self.prev_content = False
+    def _enter(self, start: int) -> None:
+        """Write the gap before text at ``start``, opening a paragraph if none is open: a blank
+        line before it, so that the analyser never reads two blocks as one."""
+        if self.pending:
+            self._flush()
+        self._gap(start)
+        if not self.inline:
+            if self.seen_text and self.newlines < 2:
+                self._insert("\n" * (2 - self.newlines), start, start)
+            self.inline = True
+
+    def _close_text(self) -> None:
+        if self.pending:
+            self._flush()
+        self.inline = False
 
     def _flush(self) -> None:
-        if self.para:
-            self._inline(self.para)
-            self.para = []
-
-    def _new_block(self, at: int) -> None:
-        """Close the open paragraph; make sure a blank line separates what comes next."""
-        self._flush()
-        if self.prev_content:
-            self.out.insert("\n", at, at)
-            self.prev_content = False
-
-    def _line(self, lines: list[tuple[int, int, int]], i: int) -> None:
+        """Write the pending run of adjacent text without its bare URLs (GitHub links them;
+        their words are no prose)."""
+        pieces = self.pending
+        if not pieces:
+            return
+        self.pending = []
         text = self.text
-        start, end, after = lines[i]
-        if self.html_end is not None:
-            self._inside_html(start, end, after)
-            return
-        if self.fence is not None:
-            close = _FENCE_CLOSE.match(text, start, end)
-            if (
-                close
-                and close.group(1)[0] == self.fence[0]
-                and len(close.group(1)) >= self.fence[1]
-            ):
-                self.fence = None
-            self._eol(end, after)
-            return
-
-        pos, depth = start, 0
-        while quote := _QUOTE.match(text, pos, end):
-            pos, depth = quote.end(), depth + 1
-        indent, first = _indent(text, pos, end)
-        if first >= end:  # a blank line
-            self._flush()
-            self.out.copy(pos, after)
-            self.table, self.break_next, self.quote_depth = 0, False, depth
-            self.prev_blank, self.prev_content = True, False
-            return
-        if (
-            self.item_indent is not None
-            and self.prev_blank
-            and indent < self.item_indent
-            and not _MARKER.match(text, first, end)
-        ):
-            self.item_indent = None
-        if not self.para and self.table == 0 and indent >= (self.item_indent or 0) + 4:
-            self._eol(end, after)  # an indented code block
-            self.prev_blank = False
-            return
-        self._block(lines, i, pos, depth)
-        self.quote_depth = depth
-        self.prev_blank = False
-
-    def _inside_html(self, start: int, end: int, after: int) -> None:
-        """A line inside an HTML comment or raw element: removed up to where it closes."""
-        assert self.html_end is not None
-        close = self.html_end.search(self.text, start, end)
-        if close is None:
-            self._eol(end, after)
-            return
-        self.html_end = None
-        if self.text[close.end() : end].strip():
-            self._paragraph_line(close.end(), end, after)
-        else:
-            self._eol(end, after)
-
-    def _list_markers(self, pos: int, end: int) -> tuple[int, bool]:
-        """Skip the list markers (and a task box) that open a line: where content starts."""
-        text = self.text
-        base, item = pos, False
-        while True:
-            indent, first = _indent(text, pos, end)
-            marker = _MARKER.match(text, first, end)
-            if marker is None or _THEMATIC.match(text, pos, end):
-                return pos, item
-            column = pos - base + indent
-            empty = marker.end() >= end
-            if not item:
-                if self.item_indent is None:
-                    if indent > 3:
-                        return pos, item
-                    ordinal = marker.group(2)
-                    if self.para and (empty or (ordinal is not None and int(ordinal) != 1)):
-                        return pos, item  # cannot interrupt a paragraph
-                elif column >= self.item_indent + 4:
-                    return pos, item
-            gap, _ = _indent(text, marker.start(3), marker.end(3))
-            gap = 1 if empty or gap > 4 else gap
-            self.item_indent = column + len(marker.group(1)) + gap
-            pos, item = marker.end(), True
-            if task := _TASK.match(text, pos, end):
-                pos = task.end()
-
-    def _block(self, lines: list[tuple[int, int, int]], i: int, pos: int, depth: int) -> None:
-        """A non-blank line outside code: which block it opens or continues."""
-        text = self.text
-        _, end, after = lines[i]
-        if self.table == 1:  # the delimiter row
-            self.table = 2
-            self._eol(end, after)
-            return
-        pos, item = self._list_markers(pos, end)
-        if item and text[pos:end].strip() == "":
-            self._new_block(pos)
-            self._eol(end, after)
-            return
-        if fence := _FENCE.match(text, pos, end):
-            self._flush()
-            self.table = 0
-            self.fence = (fence.group(1)[0], len(fence.group(1)))
-            self._eol(end, after)
-            return
-        if (
-            self.para
-            and not item
-            and self.table == 0
-            and depth == self.quote_depth
-            and _SETEXT.match(text, pos, end)
-        ):
-            self._flush()  # the paragraph was a heading; its underline goes
-            self._eol(end, after)
-            return
-        if _THEMATIC.match(text, pos, end):
-            self._flush()
-            self.table = 0
-            self._eol(end, after)
-            return
-        if heading := _ATX.match(text, pos, end):
-            self.table = 0
-            self._new_block(pos)
-            self._heading(heading.end(), end)
-            self._eol(end, after)
-            self.prev_content = self.break_next = True
-            return
-        if not self.para and not item and _DEF.match(text, pos, end):
-            self._eol(end, after)  # a link reference definition
-            return
-        if self.table == 2 and not item and depth >= self.quote_depth:
-            self._row(pos, end, after)
-            return
-        self.table = 0
-        if (
-            "|" in text[pos:end]
-            and i + 1 < len(lines)
-            and self._delimiter_row(pos, end, lines[i + 1])
-        ):
-            self._new_block(pos)
-            self._row(pos, end, after)
-            self.table = 1
-            return
-        footnote = _FOOTNOTE_DEF.match(text, pos, end)
-        if footnote:
-            pos = footnote.end()
-        if item or footnote or self.break_next or depth > self.quote_depth:
-            self._new_block(pos)
-        self.break_next = False
-        self._paragraph_line(pos, end, after)
-
-    def _paragraph_line(self, pos: int, end: int, after: int) -> None:
-        """Add a line to the open paragraph.
-
-        A line that opens an HTML comment (or <pre>, <script>, ...) and does not close it ends
-        the paragraph there, so that the lines after it are read as inside the comment.
-        """
-        self.para.append((pos, after))
-        self.prev_content = True
-        line = self.text[pos:end]
-        if "<" in line and _OPENS_HTML.search(line):
-            comment = line.rfind("<!--")
-            raw = _RAW_OPEN.findall(line)
-            if (comment >= 0 and "-->" not in line[comment + 4 :]) or any(
-                not re.search(rf"</{name}\s*>", line, re.IGNORECASE) for name in raw
-            ):
-                self._flush()
-
-    def _delimiter_row(self, pos: int, end: int, following: tuple[int, int, int]) -> bool:
-        """Whether the next line makes this one the header row of a table (GFM)."""
-        text = self.text
-        start, next_end, _ = following
-        quotes = _QUOTES_PREFIX.match(text, start, next_end)
-        start = quotes.end() if quotes else start
-        row = text[start:next_end]
-        if "-" not in row or "|" not in row or not _DELIMITER_ROW.match(text, start, next_end):
-            return False
-        return len(_cells(text, pos, end)[2]) == len(_cells(text, start, next_end)[2])
-
-    def _heading(self, start: int, end: int) -> None:
-        """An ATX heading's words, without its closing run of #."""
-        text = self.text
-        while end > start and text[end - 1] in " \t":
-            end -= 1
-        hashes = end
-        while hashes > start and text[hashes - 1] == "#":
-            hashes -= 1
-        if hashes < end and (hashes == start or text[hashes - 1] in " \t"):
-            end = hashes
-            while end > start and text[end - 1] in " \t":
-                end -= 1
-        self._inline([(start, end)])
-
-    def _row(self, pos: int, end: int, after: int) -> None:
-        """A table row: each cell its own paragraph."""
-        if self.prev_content:
-            self.out.insert("\n", pos, pos)
-        start, stop, pipes = _cells(self.text, pos, end)
-        cell = start
-        for pipe in pipes:
-            self._inline([(cell, pipe)])
-            self.out.insert("\n\n", pipe, pipe + 1)
-            cell = pipe + 1
-        self._inline([(cell, stop)])
-        self._eol(end, after)
-        self.prev_content = True
-
-    def _inline(self, runs: list[tuple[int, int]]) -> None:
-        """Write the prose of one paragraph, heading or cell (original ranges, in order)."""
-        runs = [(s, e) for s, e in runs if e > s]
-        if not runs:
-            return
-        text, out = self.text, self.out
-        v = "".join(text[s:e] for s, e in runs)
-        if not _SPECIAL.search(v):
-            for s, e in runs:
-                out.copy(s, e)
-            return
-        scan = _Inline(v, self.defs)
-        scan.run()
-        if scan.html_end is not None:
-            self.html_end = scan.html_end
-        offsets: list[int] = []
-        total = 0
-        for s, e in runs:
-            offsets.append(total)
-            total += e - s
-
-        def orig(x: int) -> int:
-            k = bisect_right(offsets, x) - 1
-            return runs[k][0] + x - offsets[k]
-
-        def keep(a: int, b: int) -> None:
-            k = bisect_right(offsets, a) - 1
-            while a < b:
-                s, e = runs[k]
-                stop = min(b, offsets[k] + e - s)
-                out.copy(s + a - offsets[k], s + stop - offsets[k])
-                a, k = stop, k + 1
-
-        pos = 0
-        for a, b, replacement in sorted(scan.removals, key=itemgetter(0)):
-            if b <= pos:
-                continue
-            a = max(a, pos)
-            keep(pos, a)
-            if replacement is None:
-                newline = v.find("\n", a, b)
-                while newline >= 0:
-                    keep(newline, newline + 1)
-                    newline = v.find("\n", newline + 1, b)
-            else:
-                out.insert(replacement, orig(a), orig(b - 1) + 1)
-            pos = b
-        keep(pos, len(v))
-        for (a0, a1), (b0, b1) in scan.pairs:
-            out.pairs.append((orig(a0), orig(a1 - 1) + 1, orig(b0), orig(b1 - 1) + 1))
-
-
-@dataclass(slots=True)
-class _Delimiter:
-    char: str
-    start: int  # first character not yet used
-    count: int  # characters not yet used
-    length: int  # the run's length, for the rule of three
-    can_open: bool
-    can_close: bool
-
-
-@dataclass(slots=True)
-class _Bracket:
-    pos: int
-    width: int  # 1 for "[", 2 for "!["
-    delimiter: int  # how many emphasis delimiters came before it
-    active: bool = True
-
-
-class _Inline:
-    """The inline markup of one block of text (CommonMark and GFM, in one pass).
-
-    Collects what to remove (with what stands for it, if anything) and the pairs of markup
-    that belong together, as offsets in the block's text.
-    """
-
-    def __init__(self, v: str, defs: frozenset[str]) -> None:
-        self.v = v
-        self.n = len(v)
-        self.defs = defs
-        self.removals: list[tuple[int, int, str | None]] = []
-        self.pairs: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.delimiters: list[_Delimiter] = []
-        self.brackets: list[_Bracket] = []
-        self.tags: list[tuple[str, int, int]] = []
-        self.html_end: re.Pattern[str] | None = None
-        self.no_closer: set[int] = set()  # backtick run lengths with no closing run left
-
-    def run(self) -> None:
-        v, pos = self.v, 0
-        while found := _SPECIAL.search(v, pos):
-            p, c = found.start(), v[found.start()]
-            if c == "\\":
-                pos = self._escape(p)
-            elif c == "`":
-                pos = self._code(p)
-            elif c in "*_~":
-                pos = self._delimiter_run(p)
-            elif c == "[":
-                self.brackets.append(_Bracket(p, 1, len(self.delimiters)))
-                pos = p + 1
-            elif c == "!":
-                self.brackets.append(_Bracket(p, 2, len(self.delimiters)))
-                pos = p + 2
-            elif c == "]":
-                pos = self._close_bracket(p)
-            elif c == "<":
-                pos = self._angle(p)
-            elif c == "&":
-                pos = self._entity(p)
-            else:
-                pos = self._url(p)
-        self._emphasis(0)
-
-    def _remove(self, start: int, end: int, replacement: str | None = None) -> None:
-        self.removals.append((start, end, replacement))
-
-    def _escape(self, p: int) -> int:
-        v = self.v
-        if p + 1 < self.n and v[p + 1] in _ASCII_PUNCT:
-            self._remove(p, p + 1)
-            self.pairs.append(((p, p + 1), (p + 1, p + 2)))
-            return p + 2
-        if v.startswith("\n", p + 1) or v.startswith("\r\n", p + 1):
-            self._remove(p, p + 1)  # a hard line break
-        return p + 1
-
-    def _code(self, p: int) -> int:
-        v = self.v
-        e = p
-        while e < self.n and v[e] == "`":
-            e += 1
-        count = e - p
-        if count in self.no_closer:
-            return e
-        close = _backticks(count).search(v, e)
-        if close is None:
-            self.no_closer.add(count)
-            return e
-        self._remove(p, close.end(), CODE_WORD)
-        return close.end()
-
-    def _delimiter_run(self, p: int) -> int:
-        v, c = self.v, self.v[p]
-        e = p + 1
-        while e < self.n and v[e] == c:
-            e += 1
-        count = e - p
-        if c == "~" and count > 2:
-            return e
-        before = v[p - 1] if p else "\n"
-        after = v[e] if e < self.n else "\n"
-        before_space, after_space = before.isspace(), after.isspace()
-        before_punct, after_punct = _is_punct(before), _is_punct(after)
-        left = not after_space and (not after_punct or before_space or before_punct)
-        right = not before_space and (not before_punct or after_space or after_punct)
-        if c == "_":
-            can_open = left and (not right or before_punct)
-            can_close = right and (not left or after_punct)
-        else:
-            can_open, can_close = left, right
-        if can_open or can_close:
-            self.delimiters.append(_Delimiter(c, p, count, count, can_open, can_close))
-        return e
-
-    def _emphasis(self, bottom: int) -> None:
-        """Pair emphasis delimiters above ``bottom`` (CommonMark's process emphasis)."""
-        delims = self.delimiters
-        openers_bottom: dict[tuple[str, bool, int], int] = {}
-        i = bottom
-        while i < len(delims):
-            closer = delims[i]
-            if not closer.can_close or closer.count == 0:
-                i += 1
-                continue
-            key = (closer.char, closer.can_open, closer.length % 3)
-            j = i - 1
-            floor = openers_bottom.get(key, bottom)
-            while j >= floor:
-                opener = delims[j]
-                if (
-                    opener.char == closer.char
-                    and opener.can_open
-                    and opener.count > 0
-                    and self._compatible(opener, closer)
-                ):
-                    break
-                j -= 1
-            if j < floor:
-                openers_bottom[key] = i
-                i += 1
-                continue
-            opener = delims[j]
-            if closer.char == "~":
-                used = closer.count
-            else:
-                used = 2 if opener.count >= 2 and closer.count >= 2 else 1
-            a0 = opener.start + opener.count - used
-            b0 = closer.start
-            self._remove(a0, a0 + used)
-            self._remove(b0, b0 + used)
-            self.pairs.append(((a0, a0 + used), (b0, b0 + used)))
-            opener.count -= used
-            closer.start += used
-            closer.count -= used
-            for between in delims[j + 1 : i]:
-                between.count = 0
-            if closer.count == 0:
-                i += 1
-
-    @staticmethod
-    def _compatible(opener: _Delimiter, closer: _Delimiter) -> bool:
-        if opener.char == "~":
-            return opener.length == closer.length
-        both = opener.length + closer.length
-        return not (
-            (opener.can_close or closer.can_open)
-            and both % 3 == 0
-            and not (opener.length % 3 == 0 and closer.length % 3 == 0)
-        )
-
-    def _close_bracket(self, p: int) -> int:
-        if not self.brackets:
-            return p + 1
-        opener = self.brackets[-1]
-        if not opener.active:
-            self.brackets.pop()
-            return p + 1
-        v, n = self.v, self.n
-        inner = opener.pos + opener.width
-        label = v[inner + 1 : p]
-        if (
-            opener.width == 1
-            and v.startswith("^", inner)
-            and label
-            and not any(ch.isspace() for ch in label)
-        ):
-            self._remove(opener.pos, p + 1)  # a footnote reference
-            del self.delimiters[opener.delimiter :]
-            self.brackets.pop()
-            return p + 1
-        tail = -1
-        if p + 1 < n and v[p + 1] == "(":
-            tail = self._link_tail(p + 1)
-        if tail < 0 and p + 1 < n and v[p + 1] == "[":
-            ref = _LABEL.match(v, p + 1)
-            if ref:
-                tail = ref.end()
-        if tail < 0 and _label(v[inner:p]) in self.defs:
-            tail = p + 1
-        self.brackets.pop()
-        if tail < 0:
-            return p + 1
-        self._remove(opener.pos, inner)
-        self._remove(p, tail)
-        self.pairs.append(((opener.pos, inner), (p, tail)))
-        self._emphasis(opener.delimiter)
-        del self.delimiters[opener.delimiter :]
-        if opener.width == 1:  # no links inside links
-            for earlier in self.brackets:
-                if earlier.width == 1:
-                    earlier.active = False
-        return tail
-
-    def _link_tail(self, p: int) -> int:
-        """The end of an inline link's "(destination "title")" at ``p``, or -1."""
-        v, n = self.v, self.n
-        i = p + 1
-        while i < n and v[i].isspace():
-            i += 1
-        if i < n and v[i] == "<":
-            i += 1
-            while i < n and v[i] not in "<>\n":
-                i += 2 if v[i] == "\\" else 1
-            if i >= n or v[i] != ">":
-                return -1
-            i += 1
-        else:
-            depth = 0
-            while i < n:
-                ch = v[i]
-                if ch == "\\":
-                    i += 2
+        cuts = self._urls(pieces[0][0], pieces[-1][1])
+        for start, end, value in pieces:
+            if end - start == len(value) and text.startswith(value, start):
+                if not cuts:
+                    self._copy(start, end)
                     continue
-                if ch.isspace() or ord(ch) < 32:
-                    break
-                if ch == "(":
-                    depth += 1
-                elif ch == ")":
-                    if depth == 0:
-                        break
-                    depth -= 1
-                i += 1
-            if depth or i > n:
-                return -1
-        j = i
-        while j < n and v[j].isspace():
-            j += 1
-        if j > i and j < n and v[j] in "\"'(":
-            close = ")" if v[j] == "(" else v[j]
-            j += 1
-            while j < n and v[j] != close:
-                j += 2 if v[j] == "\\" else 1
-            if j >= n:
-                return -1
-            j += 1
-            while j < n and v[j].isspace():
-                j += 1
-        return j + 1 if j < n and v[j] == ")" else -1
+                for a, b in _outside(start, end, cuts):
+                    self._copy(a, b)
+            elif not any(a < end and start < b for a, b in cuts):
+                self._insert(value, start, end)  # an entity, read
 
-    def _angle(self, p: int) -> int:
-        v = self.v
-        if v.startswith("<!--", p):
-            if v.startswith(">", p + 4) or v.startswith("->", p + 4):
-                end = v.find(">", p + 4) + 1
-            else:
-                close = v.find("-->", p + 4)
-                if close < 0:
-                    self._remove(p, self.n)
-                    self.html_end = _COMMENT_END
-                    return self.n
-                end = close + 3
-            self._remove(p, end)
-            return end
-        if match := _AUTOLINK.match(v, p):
-            self._remove(p, match.end())
-            return match.end()
-        if match := _CLOSE_TAG.match(v, p):
-            self._tag(match.group(1).lower(), p, match.end(), closing=True)
-            return match.end()
-        if match := _OPEN_TAG.match(v, p):
-            name = match.group(1).lower()
-            if name in _RAW_TAGS:
-                ending = re.compile(rf"</{name}\s*>", re.IGNORECASE)
-                close = ending.search(v, match.end())
-                if close is None:
-                    self._remove(p, self.n)
-                    self.html_end = ending
-                    return self.n
-                self._remove(p, close.end())
-                return close.end()
-            if name == "code" and (close := _CODE_CLOSE.search(v, match.end())):
-                self._remove(p, close.end(), CODE_WORD)
-                return close.end()
-            self._tag(name, p, match.end(), closing=False, empty=bool(match.group(2)))
-            return match.end()
-        if match := _OTHER_HTML.match(v, p):
-            self._remove(p, match.end())
-            return match.end()
-        return p + 1
+    def _urls(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Bare URLs (GitHub's extended autolinks) in start..end, without the punctuation
+        that follows them."""
+        text = self.text
+        found: list[tuple[int, int]] = []
+        for scheme in _URL_START.finditer(text, start, end):
+            p = scheme.start()
+            if found and p < found[-1][1]:
+                continue
+            match = _URL.match(text, p, end)
+            assert match is not None
+            stop = match.end()
+            while stop > p:
+                ch = text[stop - 1]
+                unbalanced = ch == ")" and text.count("(", p, stop) < text.count(")", p, stop)
+                if ch in _URL_TRAILING or unbalanced:
+                    stop -= 1
+                elif ch == ";" and (entity := _ENTITY_END.search(text, p, stop)):
+                    stop = entity.start()
+                else:
+                    break
+            if stop > match.end(1):  # not a scheme or "www." with nothing after it
+                found.append((p, stop))
+        return found
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _text(self, start: int, end: int, value: str) -> None:
+        if self.hidden or start < self.skip_to:
+            return
+        if not (self.pending and self.pending[-1][1] == start):
+            text = self.text
+            if (
+                self.pos < start
+                and text[start - 1] == "\\"
+                and value[:1] in _ASCII_PUNCT
+                and text.startswith(value[:1], start)
+            ):
+                self.out.pairs.append((start - 1, start, start, start + 1))  # an escape
+            self._enter(start)
+        self.pending.append((start, end, value))
+        self.pos = self.last_end = end
+
+    def _soft_break(self, start: int, end: int) -> None:
+        """A line end inside a paragraph: a space for each of its characters, so a sentence
+        wrapped over two lines is one sentence and offsets still map one to one."""
+        if self.hidden or start < self.skip_to:
+            return
+        self._enter(start)
+        for i in range(start, end):
+            self._insert(" ", i, i + 1)
+        self.pos = end
+
+    def _hard_break(self, start: int, end: int) -> None:
+        """Two spaces or a backslash at a line end: the writer's line break stays."""
+        if self.hidden or start < self.skip_to:
+            return
+        self._enter(start)
+        self._copy(start + 1 if self.text[start] == "\\" else start, end)
+        self.pos = end
+
+    def _code(self, start: int, end: int) -> None:
+        if self.hidden or start < self.skip_to:
+            return
+        self._enter(start)
+        self._insert(CODE_WORD, start, end)
+        self.pos = self.last_end = end
+
+    def _start(self, tag: str, start: int, end: int) -> None:
+        if tag in _INLINE:
+            self.spans.append((tag, start, start))
+            return
+        self._close_text()
+        self.blocks.append(end)
+        self.tags = []
+        if tag in ("CodeBlock", "MetadataBlock"):
+            self.hidden += 1
+        elif tag == "HtmlBlock":
+            self.html = []
+
+    def _start_link(self, tag: str, link_type: str, start: int) -> None:
+        if link_type in ("Autolink", "Email"):  # <https://...>: the target is all there is
+            self.hidden += 1
+            self.spans.append(("Autolink", start, start))
+        else:
+            self.spans.append((tag, start, start + (2 if tag == "Image" else 1)))
+
+    def _end(self, tag: str, start: int, end: int) -> None:
+        if tag in _INLINE or tag in _LINKS:
+            kind, opened, inner = self.spans.pop()
+            if kind == "Autolink":
+                self.hidden -= 1
+            elif not self.hidden and start >= self.skip_to:
+                if kind in _LINKS:  # "[" or "![" with "](target)", "][label]" or "]"
+                    closer = max(self.last_end, inner)
+                    self.out.pairs.append((opened, inner, closer, end))
+                else:
+                    width = 2 if self.text.startswith(("**", "__", "~~"), start) else 1
+                    self.out.pairs.append((start, start + width, end - width, end))
+            self.last_end = end
+            return
+        self._close_text()
+        if self.blocks:
+            self.blocks.pop()
+        self.tags = []
+        if tag in ("CodeBlock", "MetadataBlock"):
+            self.hidden -= 1
+            self._gap(end)
+        elif tag == "HtmlBlock":
+            self._html_block(self.html or [])
+            self.html = None
+            self._close_text()
+
+    # -- HTML -------------------------------------------------------------------------------
+
+    def _inline_html(self, start: int, end: int) -> None:
+        """A tag or comment inside a paragraph. <script>, <style>, <pre> and <textarea> go
+        with their content, <code>...</code> reads as CODE_WORD."""
+        if self.hidden or start < self.skip_to:
+            return
+        text = self.text
+        if closing := _CLOSE_TAG.match(text, start, end):
+            self._tag(closing.group(1).lower(), start, end, closing=True)
+            return
+        opening = _OPEN_TAG.match(text, start, end)
+        if opening is None:
+            return  # a comment, declaration or processing instruction: markup
+        name = opening.group(1).lower()
+        if name in _RAW_TAGS or name == "code":
+            block_end = max(self.blocks[-1] if self.blocks else len(text), end)
+            found = _closer(name).search(text, end, block_end)
+            if name in _RAW_TAGS or found is not None:
+                stop = found.end() if found is not None else block_end
+                if name == "code":
+                    self._enter(start)
+                    self._insert(CODE_WORD, start, stop)
+                    self.pos = self.last_end = stop
+                self.skip_to = stop
+                return
+        self._tag(name, start, end, closing=False, empty=bool(opening.group(2)))
 
     def _tag(self, name: str, start: int, end: int, *, closing: bool, empty: bool = False) -> None:
-        """Remove an HTML tag: a block tag leaves a paragraph break, <br> a line break."""
+        """Remove an HTML tag: a block tag ends the text (the next is a new paragraph), <br>
+        is a line break, and an inline tag pairs with its closing tag."""
         if name in _LINE_TAGS:
-            self._remove(start, end, "\n")
+            self._enter(start)
+            self._insert("\n", start, end)
+            self.pos = end
         elif name in _BLOCK_TAGS:
-            self._remove(start, end, "\n\n")
-        else:
-            self._remove(start, end)
-            if closing:
-                for k in range(len(self.tags) - 1, -1, -1):
-                    if self.tags[k][0] == name:
-                        _, open_start, open_end = self.tags[k]
-                        self.pairs.append(((open_start, open_end), (start, end)))
-                        del self.tags[k:]
-                        break
-            elif not empty and name not in _VOID_TAGS:
-                self.tags.append((name, start, end))
+            self._close_text()
+        elif closing:
+            for k in range(len(self.tags) - 1, -1, -1):
+                if self.tags[k][0] == name:
+                    _, open_start, open_end = self.tags[k]
+                    self.out.pairs.append((open_start, open_end, start, end))
+                    del self.tags[k:]
+                    break
+        elif not empty and name not in _VOID_TAGS:
+            self.tags.append((name, start, end))
 
-    def _entity(self, p: int) -> int:
-        match = _ENTITY.match(self.v, p)
-        if match is None:
-            return p + 1
-        decoded = html.unescape(match.group())
-        if decoded != match.group():
-            self._remove(p, match.end(), decoded)
-        return match.end()
+    def _html_block(self, lines: list[tuple[int, int]]) -> None:
+        """The words of a raw HTML block, as a browser shows them (its lines are given without
+        the quote or list markers around them)."""
+        if not lines:
+            return
+        text = self.text
+        v = "".join(text[a:b] for a, b in lines)
+        starts: list[int] = []
+        total = 0
+        for a, b in lines:
+            starts.append(total)
+            total += b - a
 
-    def _url(self, p: int) -> int:
-        """A bare URL (GFM's extended autolinks), without the punctuation that follows it."""
-        v = self.v
-        match = _URL.match(v, p)
-        assert match is not None
-        end = match.end()
-        while end > p:
-            ch = v[end - 1]
-            unbalanced = ch == ")" and v.count("(", p, end) < v.count(")", p, end)
-            if ch in _URL_TRAILING or unbalanced:
-                end -= 1
-            elif ch == ";" and (entity := _ENTITY_END.search(v, p, end)):
-                end = entity.start()
-            else:
-                break
-        if end <= match.end(1):
-            return p + 1  # a scheme or "www." with nothing after it
-        self._remove(p, end)
-        return end
+        def orig(x: int) -> int:
+            k = bisect_right(starts, x) - 1
+            return lines[k][0] + x - starts[k]
+
+        def words(a: int, b: int) -> None:
+            k = bisect_right(starts, a) - 1
+            while a < b:
+                stop = min(b, starts[k] + lines[k][1] - lines[k][0])
+                self._html_words(orig(a), orig(stop - 1) + 1)
+                a, k = stop, k + 1
+
+        i = plain = 0
+        while found := _HTML_SPECIAL.search(v, i):
+            p = found.start()
+            if v[p] == "&":
+                entity = _ENTITY.match(v, p)
+                i = p + 1
+                if entity is not None:
+                    words(plain, p)
+                    decoded = html.unescape(entity.group())
+                    s, e = orig(p), orig(entity.end() - 1) + 1
+                    self._enter(s)
+                    self._insert(decoded, s, e)
+                    self.pos = self.last_end = e
+                    i = plain = entity.end()
+                continue
+            words(plain, p)
+            plain = p
+            stop = self._html_markup(v, p, orig)
+            i = p + 1 if stop is None else stop
+            plain = p if stop is None else stop
+        words(plain, len(v))
+
+    def _html_markup(self, v: str, p: int, orig: Callable[[int], int]) -> int | None:
+        """The tag, comment or raw element at ``p`` of an HTML block's text: where it ends,
+        or None if "<" starts none."""
+        if other := _OTHER_HTML.match(v, p):
+            return other.end()
+        if closing := _CLOSE_TAG.match(v, p):
+            self._tag(closing.group(1).lower(), orig(p), orig(closing.end() - 1) + 1, closing=True)
+            return closing.end()
+        opening = _OPEN_TAG.match(v, p)
+        if opening is None:
+            return None
+        name = opening.group(1).lower()
+        if name in _RAW_TAGS or name == "code":
+            found = _closer(name).search(v, opening.end())
+            if name in _RAW_TAGS:
+                return found.end() if found is not None else len(v)
+            if found is not None:
+                s, e = orig(p), orig(found.end() - 1) + 1
+                self._enter(s)
+                self._insert(CODE_WORD, s, e)
+                self.pos = self.last_end = e
+                return found.end()
+        start, end = orig(p), orig(opening.end() - 1) + 1
+        self._tag(name, start, end, closing=False, empty=bool(opening.group(2)))
+        return opening.end()
+
+    def _html_words(self, start: int, end: int) -> None:
+        """Text of one line of an HTML block; its line end is left to the gap."""
+        text = self.text
+        while end > start and text[end - 1] in "\r\n":
+            end -= 1
+        if start >= end:
+            return
+        if not text[start:end].strip():
+            if self.inline:  # a space between two inline elements keeps their words apart
+                self._gap(start)
+                self._copy(start, end)
+                self.pos = end
+            return
+        self._enter(start)
+        self._copy(start, end)
+        self.pos = self.last_end = end

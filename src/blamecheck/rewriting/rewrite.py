@@ -315,7 +315,7 @@ def _script(pivot: PivotScript, facts: Facts) -> Suggestion | None:
         replacement=text,
         description="Pivot to the perpetrator: validate the concern, redirect it to his "
         "behaviour, return to the concern about the mother",
-        source=pivot.source.seed,
+        source=pivot.source.reference,
         status="needs-input" if PLACEHOLDER.search(text) else "complete",
         kind="script",
         keeps_facts=not lost,

@@ -22,8 +22,9 @@ from blamecheck.api import get_analyzer
 from blamecheck.errors import BlamecheckError, ConfigError, InputError, PatternError
 from blamecheck.filters import config as configuration
 from blamecheck.filters.baseline import Baseline
+from blamecheck.findings import Severity
 from blamecheck.readers.document import Document, Kind, kind_of, load
-from blamecheck.readers.documents import BinaryFileError, Source
+from blamecheck.readers.documents import BinaryFileError, Excluded, Patterns, Source
 from blamecheck.surfaces.linting import Filters, Outcome, analyse, finish
 
 CHUNK_FILES = 8  # files a worker takes at a time: big enough to batch, small enough to share
@@ -42,6 +43,7 @@ class Options:
     use_baseline: bool = True
     redact: bool = False
     stdin_name: str | None = None  # --stdin-filename: the kind and configuration of stdin
+    min_severity: Severity = Severity.INFO  # --min-severity
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,23 @@ def forget() -> None:
 def filters_for(conf: configuration.Config, options: Options) -> Filters:
     chosen = options.baseline_path or conf.baseline
     baseline = _baseline(chosen) if chosen is not None and options.use_baseline else None
-    return Filters(conf, options.ignore, baseline, options.redact)
+    return Filters(conf, options.ignore, baseline, options.redact, options.min_severity)
+
+
+def excluder(options: Options, patterns: list[str] | None = None) -> Excluded:
+    """What a folder's walk leaves out: the --exclude patterns (from the current folder) and
+    the ``exclude`` of the configuration that applies where the walk is (from its file)."""
+    try:
+        given = Patterns(Path.cwd(), patterns) if patterns else None
+    except InputError as exc:
+        raise InputError(f"--exclude: {exc}") from None
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        if given is not None and given.decides(path, is_dir):
+            return True
+        return config_for(Source(str(path.parent)), options).excluded(path, is_dir)
+
+    return excluded
 
 
 def packs_for(conf: configuration.Config, options: Options) -> tuple[Path, ...]:

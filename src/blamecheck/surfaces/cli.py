@@ -8,17 +8,20 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from blamecheck import __version__
 from blamecheck.errors import BlamecheckError, InputError
-from blamecheck.findings import ExitStatus
+from blamecheck.findings import ExitStatus, Severity
 
 if TYPE_CHECKING:
     from blamecheck.api import Analyzer
+    from blamecheck.filters.config import Config
     from blamecheck.readers.documents import Source
+    from blamecheck.surfaces.batch import Options
 
 app = typer.Typer(
     name="blamecheck",
@@ -26,18 +29,48 @@ app = typer.Typer(
         "Lint child-protection documentation for victim-blaming, actorless violence and "
         "generic child-impact language, with constructive alternatives (Safe & Together Model)."
     ),
-    add_completion=False,
     invoke_without_command=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
+class _Command(TyperCommand):
+    """Help that shows an argument by its name alone ("PATH", "RULE"), not with its Python
+    type ("paths... <list[str]>"), which tells a user nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+
 class OutputFormat(StrEnum):
+    """What `check` writes."""
+
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
     SARIF = "sarif"
+    GITLAB = "gitlab"
+
+
+class ListFormat(StrEnum):
+    """What `rules`, `practice` and `eval` write: tables, not findings in files."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class SchemaKind(StrEnum):
+    CONFIG = "config"
+    PACK = "pack"
+
+
+def _choices(choices: type[StrEnum]) -> str:
+    """A choice option's metavar: the values themselves, "text|json"."""
+    return "|".join(choice.value for choice in choices)
 
 
 class ColorMode(StrEnum):
@@ -84,14 +117,43 @@ def _root(
 
 
 EncodingOption = Annotated[
-    str | None, typer.Option(help="Text encoding of the inputs (default: UTF-8).")
+    str | None,
+    typer.Option(metavar="NAME", help="Text encoding of the inputs (default: UTF-8)."),
 ]
 MaxSizeOption = Annotated[
-    float, typer.Option(help="Refuse inputs larger than this many megabytes.", min=0.001)
+    float,
+    typer.Option(metavar="MB", help="Refuse inputs larger than this many megabytes.", min=0.001),
 ]
 PackOption = Annotated[
     list[Path] | None,
-    typer.Option("--pack", help="Extra pattern pack file or folder (repeatable)."),
+    typer.Option("--pack", metavar="PATH", help="Extra pattern pack file or folder (repeatable)."),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore", metavar="RULE", help="A rule id or category not to report (repeatable)."
+    ),
+]
+ListFormatOption = Annotated[
+    ListFormat, typer.Option("--format", "-f", metavar=_choices(ListFormat), help="Output format.")
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="PATTERN",
+        help="Leave out of folders what this gitignore-style pattern names, besides the "
+        "configuration's `exclude` (repeatable).",
+    ),
+]
+GitignoreOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--respect-gitignore/--no-respect-gitignore",
+        help="Leave out of folders what git's ignore files leave out (default: on, or the "
+        "configuration's `respect-gitignore`).",
+        show_default=False,
+    ),
 ]
 
 
@@ -139,32 +201,76 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Use this blamecheck.toml (or pyproject.toml) instead of the nearest one.",
     ),
 ]
 
 
-@app.command()
+def _walk_rules(
+    folder_config: Config, options: Options, exclude: list[str] | None, gitignore: bool | None
+) -> dict[str, Any]:
+    """What a folder's walk leaves out: --exclude and `exclude`, and, unless turned off,
+    what git ignores (files named on the command line are always read)."""
+    from blamecheck.surfaces import batch
+
+    if gitignore is None:
+        gitignore = folder_config.settings.respect_gitignore
+    return {"excluded": batch.excluder(options, exclude), "gitignore": gitignore}
+
+
+@app.command(cls=_Command)
 def check(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Files or folders to lint (.txt, .md, .docx); '-' reads standard input."
+            metavar="PATH",
+            help="Files or folders to lint (.txt, .md, .docx); '-' reads standard input.",
         ),
     ],
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=_choices(OutputFormat),
+            help="Output format (gitlab: a GitLab Code Quality report).",
+        ),
     ] = OutputFormat.TEXT,
     encoding: EncodingOption = None,
     max_size: MaxSizeOption = 10.0,
-    color: Annotated[ColorMode, typer.Option(help="Colour in text output.")] = ColorMode.AUTO,
+    color: Annotated[
+        ColorMode, typer.Option(metavar=_choices(ColorMode), help="Colour in text output.")
+    ] = ColorMode.AUTO,
     pack: PackOption = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option("--ignore", help="A rule id or category not to report (repeatable)."),
-    ] = None,
+    ignore: IgnoreOption = None,
+    min_severity: Annotated[
+        Severity,
+        typer.Option(
+            "--min-severity",
+            metavar="|".join(s.value for s in Severity),
+            help="Report only findings of this severity or above; the exit code follows.",
+        ),
+    ] = Severity.INFO,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 even when something is found (input that cannot be read still exits 2).",
+        ),
+    ] = False,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Count the findings per rule instead of showing each (text or json).",
+        ),
+    ] = False,
+    exclude: ExcludeOption = None,
+    respect_gitignore: GitignoreOption = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file."),
     ] = None,
     redact: Annotated[
         bool,
@@ -178,22 +284,32 @@ def check(
         str | None,
         typer.Option(
             "--stdin-filename",
+            metavar="NAME",
             help="Name standard input: its suffix picks the format (.md, .txt) and its folder "
             "the configuration.",
         ),
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Report only findings that are not in this baseline."),
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Report only findings that are not in this baseline.",
+        ),
     ] = None,
     write_baseline: Annotated[
         Path | None,
         typer.Option(
-            "--write-baseline", help="Record the current findings as a baseline and exit."
+            "--write-baseline",
+            metavar="FILE",
+            help="Record the current findings as a baseline and exit.",
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes for large batches.")
+        int,
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, help="Worker processes for large batches."
+        ),
     ] = 1,
     progress: Annotated[
         bool | None,
@@ -211,6 +327,11 @@ def check(
     from blamecheck.surfaces import batch
     from blamecheck.surfaces.formats import FileReport, github_format, json_format, text_format
 
+    if statistics and output_format not in (OutputFormat.TEXT, OutputFormat.JSON):
+        raise InputError(
+            f"--statistics counts findings as text or json, not {output_format.value}; "
+            "leave out one of them"
+        )
     batch.forget()
     options = batch.Options(
         encoding=encoding,
@@ -222,13 +343,15 @@ def check(
         use_baseline=write_baseline is None,
         redact=redact,
         stdin_name=stdin_filename,
+        min_severity=min_severity,
     )
     # the configuration of the first path says what folders are searched for; a broken one
     # (or a broken --config) stops here, before any file is read
     folder_config = batch.config_for(documents.Source(paths[0]), options)
     suffixes = folder_config.suffixes
     skipped: list[str] = []
-    sources = list(documents.collect(paths, suffixes, skipped))  # missing paths stop here
+    walk = _walk_rules(folder_config, options, exclude, respect_gitignore)
+    sources = list(documents.collect(paths, suffixes, skipped, **walk))  # missing paths stop
     if skipped:
         _notice(documents.skipped_notice(skipped, suffixes))
     if not sources:
@@ -276,12 +399,21 @@ def check(
             f"{text_format.plural(len(recorder.files), 'file')}"
         )
         raise typer.Exit(ExitStatus.FAILED if failed else ExitStatus.CLEAN)
-    if output_format == OutputFormat.JSON:
+    if statistics:
+        from blamecheck.surfaces.formats import statistics as counts
+
+        render_counts = counts.render_json if output_format == OutputFormat.JSON else None
+        rendered = (render_counts or counts.render_text)(reports, ignored, baselined)
+    elif output_format == OutputFormat.JSON:
         rendered = json_format.render(
             reports, ignored=ignored, redacted=redact, baselined=baselined
         )
     elif output_format == OutputFormat.GITHUB:
         rendered = github_format.render(reports)
+    elif output_format == OutputFormat.GITLAB:
+        from blamecheck.surfaces.formats import gitlab_format
+
+        rendered = gitlab_format.render(reports)
     elif output_format == OutputFormat.SARIF:
         from blamecheck.surfaces.formats import sarif_format
 
@@ -295,7 +427,7 @@ def check(
         documents.write_atomically(str(output), rendered + "\n", "utf-8", new=True)
     elif rendered:
         print(rendered)
-    if output_format == OutputFormat.TEXT:
+    if output_format == OutputFormat.TEXT and not statistics:
         for report in reports:
             for line in text_format.placeholder_notices(report, redacted=redact):
                 _notice(line)
@@ -303,14 +435,17 @@ def check(
         raise typer.Exit(ExitStatus.FAILED)
     # an unfilled placeholder is unfinished work, like a finding
     found = any(report.findings or report.placeholders for report in reports)
-    raise typer.Exit(ExitStatus.FOUND if found else ExitStatus.CLEAN)
+    raise typer.Exit(ExitStatus.FOUND if found and not exit_zero else ExitStatus.CLEAN)
 
 
-@app.command()
+@app.command(cls=_Command)
 def fix(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files or folders to rewrite (.txt, .md); '-' reads standard input."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files or folders to rewrite (.txt, .md); '-' reads standard input.",
+        ),
     ],
     write: Annotated[
         bool,
@@ -337,7 +472,10 @@ def fix(
     encoding: EncodingOption = None,
     max_size: MaxSizeOption = 10.0,
     pack: PackOption = None,
+    ignore: IgnoreOption = None,
     config_file: ConfigOption = None,
+    exclude: ExcludeOption = None,
+    respect_gitignore: GitignoreOption = None,
 ) -> None:
     """Rewrite findings with their top constructive alternative: a diff, or in place with --write.
 
@@ -353,8 +491,16 @@ def fix(
     batch.forget()
     from blamecheck.surfaces.formats import FileReport, text_format
 
+    options = batch.Options(
+        packs=tuple(pack or ()),
+        config_path=config_file,
+        stdin_name=None,
+        ignore=frozenset(ignore or ()),
+    )
+    folder_config = batch.config_for(documents.Source(paths[0]), options)
+    walk = _walk_rules(folder_config, options, exclude, respect_gitignore)
     skipped: list[str] = []
-    sources = list(documents.collect(paths, documents.SUPPORTED_SUFFIXES, skipped))
+    sources = list(documents.collect(paths, documents.SUPPORTED_SUFFIXES, skipped, **walk))
     if interactive and any(source.is_stdin for source in sources):
         raise InputError("--interactive reads your answers from standard input; give file paths")
     if any(s.path.lower().endswith(".docx") and not s.from_folder for s in sources):
@@ -366,10 +512,11 @@ def fix(
         _notice(documents.skipped_notice(skipped, documents.SUPPORTED_SUFFIXES))
     if not sources:
         _notice(f"no {', '.join(documents.SUPPORTED_SUFFIXES)} files found in {' '.join(paths)}")
-    options = batch.Options(packs=tuple(pack or ()), config_path=config_file, stdin_name=None)
     configs = [batch.config_for(source, options) for source in sources]
     for conf in {id(c): c for c in configs}.values():
         batch.check_configuration(conf, options)
+    if ignore:  # a misspelt --ignore would silently rewrite what it meant to keep
+        _silenced(get_analyzer(batch.packs_for(folder_config, options)), ignore)
     totals = {
         "fixed": 0,
         "files": 0,
@@ -466,18 +613,16 @@ def _fix_summary(totals: dict[str, int], files: int, wrote: bool) -> str:
     return "; ".join(parts) + f" (checked {plural(files, 'file')})"
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
+    output_format: ListFormatOption = ListFormat.TEXT,
     pack: PackOption = None,
 ) -> None:
     """List every rule: id, category, severity and a one-line summary."""
     from blamecheck.analysis.packs import PackSet
 
     packs = PackSet.load(extra=list(pack or ()))
-    if output_format == OutputFormat.JSON:
+    if output_format == ListFormat.JSON:
         rows = [
             {
                 "id": r.id,
@@ -494,7 +639,7 @@ def rules(
         print(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
     rule_id: Annotated[
         str, typer.Argument(metavar="RULE", help="A rule id, as listed by `rules`.")
@@ -523,7 +668,7 @@ def explain(
     print()
     print("Sources:")
     for source in rule.sources:
-        print(f'  - {source.seed}: "{" ".join(source.passage.split())}"')
+        print(f'  - {source.reference}: "{" ".join(source.passage.split())}"')
     print()
     print("Flags, for example:")
     for example in rule.examples.positive:
@@ -535,16 +680,14 @@ def explain(
     print("Constructive alternatives:")
     shown = Facts(subject=None, perpetrator=None, survivor=None, match="[the flagged words]")
     for alternative in rule.alternatives:
-        origin = f"  [{alternative.source.seed}]" if alternative.source else ""
+        origin = f"  [{alternative.source.reference}]" if alternative.source else ""
         text = fill(alternative.text, shown) or alternative.text
         print(f"  - ({alternative.kind}) {text}{origin}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def practice(
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
+    output_format: ListFormatOption = ListFormat.TEXT,
 ) -> None:
     """The Destructive / Constructive practice table, both columns, with its source."""
     import shutil
@@ -552,18 +695,23 @@ def practice(
 
     from blamecheck.analysis.packs import PackSet
 
-    table = PackSet.load().table
+    packs = PackSet.load()
+    table = packs.table
     if table is None:
         raise InputError("the practice table (patterns/practice-table.yaml) is not installed")
-    if output_format == OutputFormat.JSON:
+    if output_format == ListFormat.JSON:
         rows = [r.model_dump() for r in table.rows]
-        source = {"title": table.title, "seed": table.source.seed}
+        source: dict[str, Any] = {"title": table.title, "seed": table.source.seed}
+        document = packs.sources.get(table.source.seed)
+        if document is not None:
+            source["document"] = document.model_dump()
+        source["reference"] = table.source.reference
         print(json.dumps({"source": source, "rows": rows}, ensure_ascii=False, indent=2))
         return
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
     column = (width - 7) // 2
     print(table.title)
-    print(f"Source: {table.source.seed}")
+    print(f"Source: {table.source.reference}")
     print()
     print(f"  {'DESTRUCTIVE PRACTICE':<{column}} │ CONSTRUCTIVE PRACTICE")
     print(f"  {'─' * column}─┼─{'─' * column}")
@@ -579,7 +727,7 @@ def practice(
     if table.pivot_script is not None:
         script = table.pivot_script
         print()
-        print(f"Pivot to the perpetrator (source: {script.source.seed}):")
+        print(f"Pivot to the perpetrator, from {script.source.reference}:")
         for step, line in enumerate(
             (script.validate_concern, script.redirect, script.return_to_mother), start=1
         ):
@@ -588,16 +736,23 @@ def practice(
             print(f"  {step}. {said}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
-    path: Annotated[str, typer.Argument(help="A report to demonstrate on (.txt, .md), or '-'.")],
+    path: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="A report to demonstrate on (.txt, .md), or '-'."),
+    ],
     html_out: Annotated[
         Path | None,
-        typer.Option("--html", help="Also write one self-contained HTML page to this file."),
+        typer.Option(
+            "--html", metavar="FILE", help="Also write one self-contained HTML page to this file."
+        ),
     ] = None,
     encoding: EncodingOption = None,
     max_size: MaxSizeOption = 10.0,
-    color: Annotated[ColorMode, typer.Option(help="Colour in the terminal.")] = ColorMode.AUTO,
+    color: Annotated[
+        ColorMode, typer.Option(metavar=_choices(ColorMode), help="Colour in the terminal.")
+    ] = ColorMode.AUTO,
     pack: PackOption = None,
 ) -> None:
     """Each flagged sentence beside its constructive rewrite and the principle, for training."""
@@ -605,15 +760,24 @@ def demo(
 
     from blamecheck.api import get_analyzer
     from blamecheck.readers import documents
+    from blamecheck.readers.document import Kind, kind_of
     from blamecheck.surfaces.formats import demo as demo_format
     from blamecheck.surfaces.formats.text_format import Style
 
+    reads = "demo reads text and Markdown files (.txt, .md)"
+    word = "for a Word document use `blamecheck review FILE.docx -o COPY.docx`"
     sources = list(documents.collect([path]))
     if len(sources) != 1 or (sources[0].from_folder):
         raise InputError(f"{path}: demo takes one file, not a folder")
+    if path != documents.STDIN and kind_of(path) == Kind.DOCX:
+        raise InputError(f"{path}: {reads}; {word}")
     if html_out is not None:
         documents.check_writable(html_out)  # before any work, not after
-    text = documents.read(sources[0], encoding=encoding, max_mb=max_size)
+    try:
+        text = documents.read(sources[0], encoding=encoding, max_mb=max_size)
+    except documents.BinaryFileError:
+        name = "standard input" if path == documents.STDIN else path
+        raise InputError(f"{name}: not a text file; {reads}; {word}") from None
     analyzer = get_analyzer(tuple(pack or ()))
     findings = analyzer.analyse(text)
     pairs = demo_format.build_pairs(text, findings, analyzer.packs)
@@ -627,22 +791,27 @@ def demo(
     raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 
 
-@app.command(name="eval")
+@app.command(name="eval", cls=_Command)
 def evaluate(
     corpus: Annotated[
-        Path | None, typer.Argument(help="Corpus folder with dev/ and test/ (default: bundled).")
+        Path | None,
+        typer.Argument(
+            metavar="CORPUS",
+            help="Corpus folder with dev/ and test/ (default: corpus/ of a source checkout).",
+        ),
     ] = None,
-    split: Annotated[Split, typer.Option(help="Which split to score.")] = Split.TEST,
+    split: Annotated[
+        Split, typer.Option(metavar=_choices(Split), help="Which split to score.")
+    ] = Split.TEST,
     errors: Annotated[
         bool, typer.Option("--errors", help="List every miss and false positive.")
     ] = False,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
+    output_format: ListFormatOption = ListFormat.TEXT,
     register: Annotated[
         list[str] | None,
         typer.Option(
             "--register",
+            metavar="NAME",
             help="Score only examples of this register (repeatable): judgment, police, ..., "
             "in-house.",
         ),
@@ -662,24 +831,29 @@ def evaluate(
         evaluate as run_evaluation,
     )
 
+    directory = corpus or default_corpus_dir()  # no corpus: say so before spaCy loads
     analyzer = get_analyzer(tuple(pack or ()))
     splits = list(SPLITS) if split == Split.ALL else [split.value]
-    directory = corpus or default_corpus_dir()
     examples = load_corpus(
         directory, splits, set(analyzer.packs.by_id), set(register) if register else None
     )
     report = run_evaluation(analyzer, examples, splits)
-    if output_format == OutputFormat.JSON:
+    if output_format == ListFormat.JSON:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(render_text(report, errors), end="")
 
 
-@app.command()
+@app.command(cls=_Command)
 def review(
-    path: Annotated[Path, typer.Argument(help="The Word document (.docx) to review.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The Word document (.docx) to review.")
+    ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the reviewed copy (.docx).")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Where to write the reviewed copy (.docx)."
+        ),
     ],
     apply: Annotated[
         bool,
@@ -689,14 +863,15 @@ def review(
     ] = False,
     max_size: MaxSizeOption = 50.0,
     pack: PackOption = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option("--ignore", help="A rule id or category not to report (repeatable)."),
-    ] = None,
+    ignore: IgnoreOption = None,
     config_file: ConfigOption = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Comment only on findings that are not in this baseline."),
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Comment only on findings that are not in this baseline.",
+        ),
     ] = None,
 ) -> None:
     """Write a copy of a Word document with one comment per finding, authored "blamecheck".
@@ -741,7 +916,7 @@ def review(
     raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 
 
-@app.command()
+@app.command(cls=_Command)
 def lsp() -> None:
     """Start the language server on standard input/output (for editors)."""
     from blamecheck.analysis.pipeline import model_package
@@ -750,6 +925,22 @@ def lsp() -> None:
     from blamecheck.surfaces.server import run
 
     run()
+
+
+@app.command(cls=_Command)
+def schema(
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(
+            metavar=_choices(SchemaKind),
+            help="config: blamecheck.toml or [tool.blamecheck]; pack: a pattern pack (YAML).",
+        ),
+    ],
+) -> None:
+    """Print the JSON Schema of the configuration or of a pattern pack, for editors."""
+    from blamecheck.surfaces.formats import schemas
+
+    sys.stdout.write(schemas.render(kind.value))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -768,6 +959,7 @@ def main(argv: list[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+            message = message.replace("Value error, ", "")  # pydantic's prefix, via typer
             print(f"blamecheck: error: {message}{hint}", file=sys.stderr)
             sys.exit(ExitStatus.FAILED)
         if exc.__class__.__name__ == "Abort":

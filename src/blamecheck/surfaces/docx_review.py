@@ -22,6 +22,11 @@ Decisions:
   after the field.
 - A comments part that cannot be read (not comments, several of them, ids that are not
   numbers) is refused as a damaged document rather than replaced, since it holds others' words.
+- python-docx: comments are made with its public `Document.comments.add_comment`, and the
+  comments part is found by its relationship (`Part.part_related_by`), not through a private
+  attribute. Anchoring stays here: `Document.add_comment(runs, ...)` anchors on runs only and
+  puts the reference right after the last one, inside a link or field, which the decisions
+  above rule out, and a comment around a tracked change starts before a w:del, not a run.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -50,6 +55,7 @@ from blamecheck.surfaces.formats.text_format import plural
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
+    from docx.parts.comments import CommentsPart
 
 AUTHOR = "blamecheck"
 INITIALS = "BC"
@@ -211,14 +217,27 @@ def _place(
     return marks
 
 
+def _comments_part(word: WordDocument) -> CommentsPart:
+    """The document's comments part: raises KeyError when it has none, ValueError when several.
+
+    ``Document.comments`` gives the comments but not their part, whose name the copy replaces
+    and declares and whose XML holds ids a tracked change must not reuse; python-docx keeps its
+    own route to it private (``DocumentPart._comments_part``), so it is reached the public way,
+    by the document part's relationship of the comments type.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    # _check_comments_part has refused a part of another kind before any other caller runs
+    return cast("CommentsPart", word.part.part_related_by(RT.COMMENTS))
+
+
 def _check_comments_part(word: WordDocument, source: Path) -> None:
     """Refuse, in one line, a comments part python-docx could not add a comment to."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.parts.comments import CommentsPart
 
     damaged = f"{source}: damaged Word document (its comments cannot be read)"
     try:
-        part = word.part.part_related_by(RT.COMMENTS)
+        part = _comments_part(word)
     except KeyError:
         return  # no comments yet: a part is added
     except ValueError:  # more than one
@@ -519,7 +538,7 @@ def _one_line(text: str) -> str:
 def _max_id(word: WordDocument) -> int:
     """The largest w:id in the document and its comments, so new change ids are unique."""
     found = [-1]
-    for root in (word.element, word.part._comments_part.element):
+    for root in (word.element, _comments_part(word).element):
         for element in root.iter():
             with contextlib.suppress(TypeError, ValueError):
                 found.append(int(element.get(_w("id"))))
@@ -529,7 +548,7 @@ def _max_id(word: WordDocument) -> int:
 def _package(original: bytes, word: WordDocument) -> bytes:
     """The original package with the changed parts swapped in, other entries as they were."""
     main = word.part
-    comments = main._comments_part
+    comments = _comments_part(word)
     rebuilt = io.BytesIO()
     word.save(rebuilt)
     replaced = {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -62,11 +61,21 @@ class LoadedExample:
     file: str
 
 
+# corpus/ beside src/ in a source checkout; the labelled corpus is not in the wheel (it is most
+# of its size and only `eval` reads it), so an installed blamecheck has no default
+CHECKOUT_CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+NO_CORPUS = (
+    "the labelled corpus is not installed with blamecheck: run `blamecheck eval` in a source "
+    "checkout (pip install -e .), or give the checkout's corpus folder: "
+    "blamecheck eval path/to/blamecheck/corpus"
+)
+
+
 def default_corpus_dir() -> Path:
-    checkout = Path(__file__).resolve().parents[3] / "corpus"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("blamecheck") / "_data" / "corpus"))
+    """The checkout's corpus/, or one clear line saying how to get one."""
+    if CHECKOUT_CORPUS.is_dir():
+        return CHECKOUT_CORPUS
+    raise InputError(NO_CORPUS)
 
 
 def load_corpus(

@@ -16,7 +16,7 @@ from blamecheck.analysis.profiles import Profile
 from blamecheck.filters import inline_ignores
 from blamecheck.filters.baseline import Baseline
 from blamecheck.filters.config import Config
-from blamecheck.findings import SHARED_NAME_NOTICE, Finding, Findings, redacted
+from blamecheck.findings import SHARED_NAME_NOTICE, Finding, Findings, Severity, redacted
 from blamecheck.positions import LineIndex
 from blamecheck.readers.document import Document, Kind
 from blamecheck.rewriting import placeholders
@@ -54,6 +54,10 @@ def analyse(
         yield document, findings
 
 
+RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+PLACEHOLDER_SEVERITY = Severity.WARNING  # an unfilled gap is reported as a warning
+
+
 @dataclass
 class Filters:
     """Everything that decides which findings are reported for one file."""
@@ -62,6 +66,10 @@ class Filters:
     ignore: frozenset[str] = frozenset()
     baseline: Baseline | None = None
     redact: bool = False
+    min_severity: Severity = Severity.INFO  # --min-severity: lower ones are not reported
+
+    def severe_enough(self, severity: Severity) -> bool:
+        return RANK[severity] >= RANK[self.min_severity]
 
 
 @dataclass
@@ -76,16 +84,18 @@ class Outcome:
 
 
 def visible(document: Document, findings: list[Finding], filters: Filters) -> list[Finding]:
-    """The findings that inline comments, the configuration and --ignore leave in."""
+    """The findings that inline comments, the configuration, --ignore and --min-severity
+    leave in (the severity as the configuration sets it)."""
     if document.takes_inline_comments:
         findings = inline_ignores.split(document.text, findings)[0]
-    return [
+    adjusted = (
         filters.config.adjust(f)
         for f in findings
         if filters.config.reports(f)
         and f.rule not in filters.ignore
         and f.category.value not in filters.ignore
-    ]
+    )
+    return [f for f in adjusted if filters.severe_enough(f.severity)]
 
 
 def finish(
@@ -100,6 +110,8 @@ def finish(
         kept, known = filters.baseline.split(document.path, document.text, kept)
         baselined = len(known)
     gaps = placeholders.find(document.text, analyzer.packs)
+    if not filters.severe_enough(PLACEHOLDER_SEVERITY):
+        gaps = []
     kept = document.locate(kept)
     if filters.redact:
         kept = [redacted(f) for f in kept]

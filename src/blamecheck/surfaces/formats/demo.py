@@ -67,7 +67,8 @@ def build_pairs(text: str, findings: list[Finding], packs: PackSet) -> list[Pair
                 after=after,
                 changed=changed,
                 status=top.status if top else None,
-                source=top.source if top else None,
+                # a bare seed file (the pivot script's) named as readers can look it up
+                source=packs.reference(top.source) if top and top.source else None,
                 quoted=finding.quoted,
                 ask=tuple(p.text for p in finding.prompts[:2]),
             )

@@ -60,7 +60,7 @@ def _rule_name(rule_id: str) -> str:
 
 def _help(rule: Rule) -> str:
     """What `blamecheck explain` says, without its examples: those are sample case notes."""
-    sources = "\n".join(f'- {s.seed}: "{_words(s.passage)}"' for s in rule.sources)
+    sources = "\n".join(f'- {s.reference}: "{_words(s.passage)}"' for s in rule.sources)
     return (
         f"{_words(rule.explanation)}\n\n"
         f"Principle: {rule.principle.statement}\n\n"
