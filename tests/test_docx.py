@@ -603,20 +603,20 @@ def test_review_without_findings_copies_the_file(tmp_path: Path, analyzer: Analy
 
 def test_the_python_docx_comments_api_review_relies_on():
     """The review uses python-docx's public comments API and reaches the comments part by its
-    relationship, not by DocumentPart._comments_part; this fails first if python-docx renames
-    any of it."""
+    relationship, not by the document part's private attribute; this fails first if
+    python-docx renames any of it."""
     from docx.comments import Comment
     from docx.parts.comments import CommentsPart
 
-    from blamecheck.surfaces.docx_review import _comments_part
+    from blamecheck.surfaces.docx_review import _comments_store
 
     document = docx.Document()
     with pytest.raises(KeyError):
-        _comments_part(document)  # none yet: the review adds one
+        _comments_store(document)  # none yet: the review adds one
     comment = document.comments.add_comment(text="one\ntwo", author="blamecheck", initials="BC")
     assert isinstance(comment, Comment) and isinstance(comment.comment_id, int)
     assert (comment.author, comment.initials, comment.text) == ("blamecheck", "BC", "one\ntwo")
-    part = _comments_part(document)
+    part = _comments_store(document)
     assert isinstance(part, CommentsPart) and str(part.partname) == "/word/comments.xml"
     (element,) = part.element.iterchildren(qn("w:comment"))
     assert element.get(qn("w:id")) == str(comment.comment_id)
@@ -821,7 +821,7 @@ def _header_reference_to_nothing(path: Path) -> Path:
     return _altered(path, {"word/document.xml": xml.replace(b'r:id="rId', b'r:id="gone')})
 
 
-def _comments_part_is_not_comments(path: Path) -> Path:
+def _comments_of_another_kind(path: Path) -> Path:
     return _with_relationship(path, "comments", "styles.xml")
 
 
@@ -836,7 +836,7 @@ BAD_COMMENTS = "damaged Word document (its comments cannot be read)"
         (_header_part_missing, None, MISSING_PART),
         (_header_is_a_picture, SLAPPED, None),  # the "header" is skipped
         (_header_reference_to_nothing, SLAPPED, None),
-        (_comments_part_is_not_comments, f"{SLAPPED}\n\n{HEADER_LINE}", BAD_COMMENTS),
+        (_comments_of_another_kind, f"{SLAPPED}\n\n{HEADER_LINE}", BAD_COMMENTS),
     ],
     ids=["tables", "missing-part", "header-is-a-picture", "dangling-reference", "comments"],
 )

@@ -228,6 +228,23 @@ def check_at_floors(wheel: Path, pins: dict[str, str], work: Path) -> float:
     proc = _run([str(blamecheck), "eval"], cwd=work)
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [f"blamecheck: error: {NO_CORPUS}"]
+
+    # the command line's own tests, run against the installed wheel at the floors (the
+    # checkout's src/ is not on the path: tests/ imports blamecheck from the venv)
+    tools = ["pytest", "pytest-asyncio", "hypothesis"]
+    proc = _run([str(python), "-m", "pip", "install", "-c", str(constraints), *tools], work)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = _run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_cli.py"],
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert (
+        str(venv)
+        in _run(
+            [str(python), "-c", "import blamecheck; print(blamecheck.__file__)"], cwd=ROOT
+        ).stdout
+    )
     return installed_in
 
 

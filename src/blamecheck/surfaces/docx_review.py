@@ -153,7 +153,7 @@ def write_review(
     if not marks:
         _write_atomically(target, data)  # nothing to comment: the copy is the original
         return result
-    _check_comments_part(word, source)
+    _check_comments(word, source)
     _split_runs(marks)
     applied = _choose_applied(marks, result) if apply else []
     for mark in marks:
@@ -217,27 +217,27 @@ def _place(
     return marks
 
 
-def _comments_part(word: WordDocument) -> CommentsPart:
+def _comments_store(word: WordDocument) -> CommentsPart:
     """The document's comments part: raises KeyError when it has none, ValueError when several.
 
     ``Document.comments`` gives the comments but not their part, whose name the copy replaces
     and declares and whose XML holds ids a tracked change must not reuse; python-docx keeps its
-    own route to it private (``DocumentPart._comments_part``), so it is reached the public way,
-    by the document part's relationship of the comments type.
+    own route to it private, so it is reached the public way, by the document part's
+    relationship of the comments type.
     """
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    # _check_comments_part has refused a part of another kind before any other caller runs
+    # _check_comments has refused a part of another kind before any other caller runs
     return cast("CommentsPart", word.part.part_related_by(RT.COMMENTS))
 
 
-def _check_comments_part(word: WordDocument, source: Path) -> None:
+def _check_comments(word: WordDocument, source: Path) -> None:
     """Refuse, in one line, a comments part python-docx could not add a comment to."""
     from docx.parts.comments import CommentsPart
 
     damaged = f"{source}: damaged Word document (its comments cannot be read)"
     try:
-        part = _comments_part(word)
+        part = _comments_store(word)
     except KeyError:
         return  # no comments yet: a part is added
     except ValueError:  # more than one
@@ -538,7 +538,7 @@ def _one_line(text: str) -> str:
 def _max_id(word: WordDocument) -> int:
     """The largest w:id in the document and its comments, so new change ids are unique."""
     found = [-1]
-    for root in (word.element, _comments_part(word).element):
+    for root in (word.element, _comments_store(word).element):
         for element in root.iter():
             with contextlib.suppress(TypeError, ValueError):
                 found.append(int(element.get(_w("id"))))
@@ -548,7 +548,7 @@ def _max_id(word: WordDocument) -> int:
 def _package(original: bytes, word: WordDocument) -> bytes:
     """The original package with the changed parts swapped in, other entries as they were."""
     main = word.part
-    comments = _comments_part(word)
+    comments = _comments_store(word)
     rebuilt = io.BytesIO()
     word.save(rebuilt)
     replaced = {
