@@ -46,3 +46,31 @@ def test_gated_matcher_finds_what_a_plain_matcher_finds(analyzer):
         assert found == expected, doc.text
         compared += len(expected)
     assert compared > 500  # the corpus exercises the patterns
+
+
+def test_findings_do_not_depend_on_the_hash_seed():
+    """Two processes with different hash seeds report the same span: the gate's groups run in
+    the order they were made, not in a set's order (a co-occurrence part with two overlapping
+    matches once took whichever came first)."""
+    import os
+    import subprocess
+    import sys
+
+    text = (
+        "The judge found that the mother could have left the relationship at any time if "
+        "matters had been as bad as she claimed.\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "blamecheck", "check", "--format", "json", "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
