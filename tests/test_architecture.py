@@ -25,7 +25,8 @@ ALLOWED = {
     "analysis": set(),
     "rewriting": {"analysis", "filters", "api"},
     "filters": {"analysis", "readers"},
-    "surfaces": {"analysis", "readers", "rewriting", "filters", "api"},
+    "auditing": {"analysis", "readers", "api"},
+    "surfaces": {"analysis", "readers", "rewriting", "filters", "api", "auditing"},
     "api": {"analysis", "rewriting"},
 }
 # third-party packages that belong to one stage only

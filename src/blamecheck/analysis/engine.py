@@ -124,6 +124,16 @@ class Engine:
             for index, pattern in enumerate(rule.patterns):
                 self._compile(rule, index, pattern)
 
+    @property
+    def concrete_acts(self) -> frozenset[str]:
+        """Nouns for concrete acts of his (lexicons.yaml concrete-acts)."""
+        return self._acts
+
+    @property
+    def child_effects(self) -> frozenset[str]:
+        """Concrete effects on a child or family functioning (lexicons.yaml child-effects)."""
+        return self._effects
+
     def _words(self, name: str) -> frozenset[str]:
         lexicon = self.packs.lexicons.get(name)
         return frozenset(w.lower() for w in lexicon.words) if lexicon else frozenset()

@@ -542,16 +542,16 @@ class PackSet:
         directory = directory or default_patterns_dir()
         if not directory.is_dir():
             raise PatternError(f"{directory}: pattern folder not found")
-        roles = _load_model(directory / "roles.yaml", RoleLexicon)
+        roles = load_model(directory / "roles.yaml", RoleLexicon)
         sources_path = directory / SOURCES_FILE
-        sources = _load_model(sources_path, SourceList).sources if sources_path.exists() else {}
+        sources = load_model(sources_path, SourceList).sources if sources_path.exists() else {}
         cited = {"sources": sources}  # every Source of a seed listed there names its document
         lex_path = directory / "lexicons.yaml"
-        lexicons = _load_model(lex_path, LexiconFile).lexicons if lex_path.exists() else {}
+        lexicons = load_model(lex_path, LexiconFile).lexicons if lex_path.exists() else {}
         table_path = directory / "practice-table.yaml"
-        table = _load_model(table_path, PracticeTable, cited) if table_path.exists() else None
+        table = load_model(table_path, PracticeTable, cited) if table_path.exists() else None
         forms_path = directory / "verb-forms.yaml"
-        verb_forms = _load_model(forms_path, VerbForms) if forms_path.exists() else None
+        verb_forms = load_model(forms_path, VerbForms) if forms_path.exists() else None
         # one pack per category, named after it; other YAML files here are data the packs use
         pack_files = [directory / f"{c.value}.yaml" for c in Category]
         pack_files = [path for path in pack_files if path.exists()]
@@ -577,7 +577,7 @@ class PackSet:
         return cls(packs, lexicons, table, roles, verb_forms, sources)
 
 
-def _load_model(path: Path, model: type[_M], context: dict[str, Any] | None = None) -> _M:
+def load_model(path: Path, model: type[_M], context: dict[str, Any] | None = None) -> _M:
     """Read and validate one YAML file; any problem becomes one PatternError line."""
     raw = _read_yaml(path)
     try:
@@ -587,7 +587,7 @@ def _load_model(path: Path, model: type[_M], context: dict[str, Any] | None = No
 
 
 def _load_pack(path: Path, context: dict[str, Any] | None = None) -> Pack:
-    pack = _load_model(path, Pack, context)
+    pack = load_model(path, Pack, context)
     for rule in pack.rules:
         rule._origin = path
     return pack

@@ -57,6 +57,7 @@ class RoleLexicon(_Strict):
 
 
 _CAUSAL_DEPS = frozenset({"nsubj", "nsubjpass"})
+ADULT_AGE = 18
 _SENTENCE_WINDOW = 2  # pronouns look back this many sentences for an antecedent
 
 
@@ -106,6 +107,9 @@ class RoleResolver:
         self._cache: dict[int, Role] = {}
         # how the document writes each bound person, keyed by surname: "Mr Reid", "Tom Reid"
         self._display: dict[str, tuple[Role, str]] = {}
+        # every person the text binds, by role and surname (a child by first name): the
+        # forms written, so that a couple sharing a surname are still two people
+        self._people: dict[tuple[Role, str], list[str]] = {}
 
     def fingerprint(self, doc: Doc) -> tuple[object, ...]:
         """What the name table says about the words of one paragraph: the roles resolved in
@@ -141,6 +145,19 @@ class RoleResolver:
                 for tok in chunk:
                     self._bind(tok.lower_, role)
                 self._remember_display(doc, chunk, role)
+                words = [t for t in chunk if t.lower_ not in self._noun_roles]
+                if not words:
+                    continue
+                key = (words[0] if role == Role.CHILD else words[-1]).lower_
+                forms = self._people.setdefault((role, key), [])
+                # a child by first name ("Tyler"), an adult by the fullest name written
+                shown = words[:1] if role == Role.CHILD else words
+                written = " ".join(t.text for t in shown)
+                before = doc[chunk[0].i - 1].text if chunk[0].i > 0 else ""
+                if role != Role.CHILD and len(words) == 1 and before.lower() in self._titles:
+                    written = f"{before} {written}"  # "Ms Doyle", not "Doyle"
+                if written not in forms:
+                    forms.append(written)
 
     def _remember_display(self, doc: Doc, chunk: list[Token], role: Role) -> None:
         title = doc[chunk[0].i - 1].text if chunk[0].i > 0 else ""
@@ -406,6 +423,19 @@ class RoleResolver:
                 out[role] = top[0]
         return out
 
+    def people(self, role: Role) -> list[str]:
+        """Everyone the text names in ``role``, once each, by the fullest form written
+        ("Kerry-Ann Doyle" for "Ms Doyle" and "Kerry-Ann DOYLE"), even when two people share
+        a surname (which ``named`` leaves out, since the surname alone tells nobody apart);
+        when the text names nobody in that role, the names the configuration gives."""
+        found = []
+        for (bound, _), forms in self._people.items():
+            if bound == role:
+                fullest = max(forms, key=lambda f: (len(f.split()), len(f)))
+                words = [w.title() if w.isupper() and len(w) > 1 else w for w in fullest.split()]
+                found.append(" ".join(words))
+        return sorted(dict.fromkeys(found)) or sorted(self._given_people.get(role, []))
+
     def named(self, role: Role) -> list[str]:
         """How the document writes each person it binds to ``role`` ("Mr Reid"); when it
         names nobody in that role, the names the team's configuration gives."""
@@ -487,7 +517,12 @@ def _looks_like_age(after: list[str]) -> bool:
         return False
     if after[0] == "(":
         rest = [w for w in after[1:] if w not in {"aged", "age", "years", "yrs", "y", "yo"}]
-        return bool(rest) and rest[0].isdigit()
+        return bool(rest) and _child_age(rest[0])
     if after[0] == "," and len(after) > 2 and after[1] in {"aged", "age"}:
-        return after[2].isdigit()
+        return _child_age(after[2])
     return False
+
+
+def _child_age(word: str) -> bool:
+    """An age a child has: police logs give adults' ages too ("Shaun DOYLE (35)")."""
+    return word.isdigit() and int(word) < ADULT_AGE

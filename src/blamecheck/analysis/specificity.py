@@ -146,8 +146,12 @@ def _he_used_violence(token: Token, violent: frozenset[str]) -> bool:
 def _behaviour(token: Token, acts: frozenset[str]) -> tuple[str, bool] | None:
     """He as the actor of a concrete verb, the agent of a passive, or the owner of an act."""
     head = token.head
-    if token.pos_ == "NOUN" and any(c.dep_ == "poss" for c in token.children):
-        # "his threats", not "his domestic abuse": the act must be a concrete one
+    if (
+        token.pos_ == "NOUN"
+        and (token.lemma_.lower() in acts or token.lower_ in acts)
+        and any(c.dep_ == "poss" for c in token.children)
+    ):
+        # "his threats", not "his domestic abuse" nor "his dad" (a person, who may act)
         owner = next(c for c in token.children if c.dep_ == "poss")
         return _behaviour(owner, acts)
     if token.dep_ == "nsubj" and head.pos_ in {"VERB", "AUX"}:

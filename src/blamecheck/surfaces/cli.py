@@ -63,6 +63,14 @@ class ListFormat(StrEnum):
     JSON = "json"
 
 
+class AuditFormat(StrEnum):
+    """What `audit` writes on standard output."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
 class SchemaKind(StrEnum):
     CONFIG = "config"
     PACK = "pack"
@@ -791,6 +799,72 @@ def demo(
     raise typer.Exit(ExitStatus.FOUND if findings else ExitStatus.CLEAN)
 
 
+@app.command(cls=_Command)
+def audit(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH...",
+            help="A case (a folder of one family's documents, or one document), or a caseload "
+            "(a folder of case folders).",
+        ),
+    ],
+    output_format: Annotated[
+        AuditFormat,
+        typer.Option("--format", "-f", metavar=_choices(AuditFormat), help="Output format."),
+    ] = AuditFormat.TEXT,
+    html_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="Also write one self-contained HTML audit report."
+        ),
+    ] = None,
+) -> None:
+    """Audit case files against Safe & Together criteria i-viii and map his pattern: his
+    behaviours, the impact on each child, her protective efforts, complicating factors and
+    the plan, from every document of a case read together."""
+    from blamecheck.auditing.audit import Auditor, cases_under
+    from blamecheck.auditing.caseload import summarise
+    from blamecheck.auditing.reading import case_files
+    from blamecheck.readers import documents
+    from blamecheck.surfaces.formats import audit_csv, audit_html, audit_text
+
+    cases = cases_under(paths)
+    if html_out is not None:
+        documents.check_writable(html_out)  # before any work, not after
+        read = {p.resolve() for case in cases for p in case_files(case)}
+        if html_out.resolve() in read | {p.resolve() for p in paths}:
+            raise InputError(f"{html_out}: is one of the inputs; the report needs a new file")
+    audited = []
+    skipped = 0
+    for result in Auditor().audit_all(cases):
+        if isinstance(result, InputError):
+            skipped += 1
+            _notice(f"not audited: {result}")
+        else:
+            audited.append(result)
+    if not audited:
+        raise InputError("no case could be audited (see above)")
+    caseload = summarise(audited)
+    if output_format == AuditFormat.JSON:
+        print(json.dumps(caseload.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    elif output_format == AuditFormat.CSV:
+        sys.stdout.write(audit_csv.caseload_csv(caseload))
+    elif len(audited) == 1:
+        print(audit_text.render_case(audited[0]))
+    else:
+        print(audit_text.render_caseload(caseload))
+    if html_out is not None:
+        documents.write_atomically(
+            str(html_out), audit_html.caseload_html(caseload), "utf-8", new=True
+        )
+        _notice(f"wrote {html_out}")
+    if skipped:
+        _notice(f"{skipped} of {len(cases)} cases not audited")
+    short = any(c.level != "met" for case in audited for c in case.criteria)
+    raise typer.Exit(ExitStatus.FOUND if short else ExitStatus.CLEAN)
+
+
 @app.command(name="eval", cls=_Command)
 def evaluate(
     corpus: Annotated[
@@ -817,9 +891,20 @@ def evaluate(
         ),
     ] = None,
     pack: PackOption = None,
+    audit_set: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="Score `blamecheck audit` on the case folders of corpus/cases/ instead: "
+            "agreement per criterion, precision and recall of the extracted items.",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per rule, per category and per register on the labelled
-    corpus."""
+    corpus; with --audit, the case-file audit against its hand-labelled cases."""
+    if audit_set:
+        _evaluate_audit(corpus, split, errors, output_format)
+        return
     from blamecheck.api import get_analyzer
     from blamecheck.surfaces.evaluation import (
         SPLITS,
@@ -842,6 +927,25 @@ def evaluate(
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(render_text(report, errors), end="")
+
+
+def _evaluate_audit(
+    corpus: Path | None, split: Split, errors: bool, output_format: ListFormat
+) -> None:
+    from blamecheck.auditing.audit import Auditor
+    from blamecheck.surfaces import audit_eval
+    from blamecheck.surfaces.audit_set import load_split
+    from blamecheck.surfaces.evaluation import default_corpus_dir
+
+    directory = corpus or default_corpus_dir() / "cases"
+    splits = ["dev", "test"] if split == Split.ALL else [split.value]
+    cases = [case for name in splits for case in load_split(directory, name)]
+    auditor = Auditor()
+    result = audit_eval.score([(case, auditor.audit(case.folder)) for case in cases])
+    if output_format == ListFormat.JSON:
+        print(json.dumps(audit_eval.as_dict(result, split.value), indent=2))
+    else:
+        print(audit_eval.report(result, split.value, directory, errors))
 
 
 @app.command(cls=_Command)

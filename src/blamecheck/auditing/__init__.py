@@ -1,0 +1,1 @@
+"""Case-file audits: a family's documents read together against the Safe & Together criteria."""

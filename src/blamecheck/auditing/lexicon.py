@@ -1,0 +1,76 @@
+"""The words `audit` reads a case for, from patterns/audit.yaml, validated on load.
+
+Rules are data: which verbs are his acts of which kind, what counts as her protective effort,
+an effect on a child, a complicating factor or a plan's route to safety is kept in YAML so a
+reviewer can read and change it without reading Python.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from blamecheck.analysis.packs import default_patterns_dir, load_model
+from blamecheck.auditing.model import BehaviourType, FactorKind, SafetyRoute
+
+AUDIT_FILE = "audit.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BehaviourEntry(_Strict):
+    """Verbs of one type of his behaviour; with ``objects``, only when one of those words is
+    among the verb's dependents; with ``with_child``, only when a child is its object."""
+
+    type: BehaviourType
+    verbs: frozenset[str]
+    objects: frozenset[str] = frozenset()
+    with_child: bool = False
+
+
+class Efforts(_Strict):
+    verbs: frozenset[str]
+    needs_object: dict[str, frozenset[str]] = {}
+    adjectives: frozenset[str] = frozenset()
+
+
+class Impacts(_Strict):
+    effects: frozenset[str]
+    harm_words: frozenset[str]
+    generic_nouns: frozenset[str]
+
+
+class Factors(_Strict):
+    kinds: dict[FactorKind, frozenset[str]]
+    cause_words: frozenset[str]
+    culpability_words: frozenset[str]
+
+
+class Plan(_Strict):
+    headings: frozenset[str]
+    agency_words: frozenset[str]
+    change_verbs: frozenset[str]
+    change_objects: frozenset[str]
+    routes: dict[SafetyRoute, frozenset[str]]
+
+
+class AuditLexicon(_Strict):
+    behaviours: tuple[BehaviourEntry, ...]
+    behaviour_adjectives: dict[BehaviourType, frozenset[str]]
+    behaviour_nouns: dict[BehaviourType, frozenset[str]]
+    reporting_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
+    efforts: Efforts
+    impacts: Impacts
+    factors: Factors
+    plan: Plan
+
+
+@cache
+def load_lexicon(directory: Path | None = None) -> AuditLexicon:
+    """patterns/audit.yaml (or the wheel's copy); a problem in it is one PatternError line."""
+    return load_model((directory or default_patterns_dir()) / AUDIT_FILE, AuditLexicon)

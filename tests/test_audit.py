@@ -1,0 +1,164 @@
+"""`blamecheck audit` as a manager and an auditor meet it: a case, a caseload, bad input."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "corpus" / "cases"
+SAMPLE_CASE = CASES / "dev" / "dev-001"
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict:
+    proc = run_cli("audit", "--format", "json", str(SAMPLE_CASE))
+    assert proc.returncode == 1, proc.stderr  # criteria short of met: something found
+    (case,) = json.loads(proc.stdout)["cases"]
+    return case
+
+
+def test_the_sample_case_names_its_people(sample):
+    assert sample["people"]["survivor"] == ["Ms Doyle"]
+    assert sample["people"]["perpetrator"] == ["Mr Doyle"]
+    assert sample["people"]["children"] == ["Ruby", "Tyler"]
+    assert [d["date"] for d in sample["documents"]] == sorted(
+        d["date"] for d in sample["documents"]
+    )
+
+
+def test_his_pattern_is_typed_and_placed(sample):
+    pushed = [b for b in sample["behaviours"] if "pushed her backwards" in b["text"]]
+    assert pushed and pushed[0]["type"] == "physical"
+    assert pushed[0]["doc"] == "01-police-incident-log.txt" and pushed[0]["date"] == "2024-02-11"
+    text = (SAMPLE_CASE / pushed[0]["doc"]).read_text(encoding="utf-8")
+    assert "pushed her backwards" in text[pushed[0]["start"] : pushed[0]["end"]]
+    assert sample["coercive_control_recorded"]
+    assert any(b["type"] == "monitoring" for b in sample["behaviours"])
+
+
+def test_each_child_has_specific_and_generic_impact_apart(sample):
+    children = {c["name"]: c for c in sample["children"]}
+    assert any("listens out" in i["text"] for i in children["Tyler"]["specific"])
+    assert not children["Ruby"]["specific"]
+    assert any("impact on children" in i["text"] for i in sample["generic_impacts"])
+
+
+def test_the_plan_is_read_by_person_and_route(sample):
+    plan = sample["plan"]
+    assert plan["by_person"]["survivor"] >= 2 and plan["by_person"]["agency"] >= 2
+    police = [a for a in plan["actions"] if a["text"].startswith("Ms Doyle to contact the police")]
+    assert (
+        police and police[0]["who"] == "survivor" and police[0]["safety_route"] == "calling-police"
+    )
+    assert not plan["behaviour_change_goal"]
+
+
+def test_criteria_and_the_pattern_map(sample):
+    assert [c["id"] for c in sample["criteria"]] == [
+        "i",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "vi",
+        "vii",
+        "viii",
+    ]
+    levels = {c["id"]: c["level"] for c in sample["criteria"]}
+    assert levels["iv"] == "met" and levels["vi"] == "met"
+    assert all(c["evidence"] for c in sample["criteria"] if c["level"] != "not-evidenced")
+    sections = sample["pattern_map"]
+    assert len(sections) == 4 and sections[3]["title"] == "Implications for practice"
+    for section in sections:
+        dates = [e["date"] for e in section["evidence"]]
+        assert dates == sorted(dates)
+    assert "no behaviour-change goal for Mr Doyle" in sample["gaps"]
+
+
+def test_a_caseload_gives_a_summary_csv_and_html(tmp_path):
+    report = tmp_path / "audit.html"
+    proc = run_cli("audit", "--format", "csv", "--html", str(report), str(CASES / "dev"))
+    assert proc.returncode == 1, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert len(rows) == 20 and rows[0]["case"] == "dev-001"
+    page = report.read_text(encoding="utf-8")
+    assert page.count('class="case"') == 20 and 'id="chart-criteria"' in page
+    text = run_cli("audit", str(CASES / "dev"))
+    assert text.returncode == 1
+    assert "20" in text.stdout and "dev-020" in text.stdout
+
+
+def test_a_folder_of_splits_is_read_as_one_caseload(tmp_path):
+    # corpus/cases holds LABELLING.md beside dev/ and test/: a caseload, not a case
+    proc = run_cli("audit", "--format", "json", str(CASES))
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["cases"] == 40
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_bad_input_gets_one_line_and_nothing_is_written_over(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_cli("audit", str(empty))
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
+    assert "empty folder" in proc.stderr
+
+    nobody = tmp_path / "nobody"
+    nobody.mkdir()
+    (nobody / "note.txt").write_text(
+        "Date: 2024-01-05\nThe visit took place. The house was tidy.\n"
+    )
+    proc = run_cli("audit", str(nobody))
+    assert proc.returncode == 2 and "no parent is named" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+    broken = tmp_path / "caseload" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "scan.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    good = tmp_path / "caseload" / "doyle"
+    shutil.copytree(SAMPLE_CASE, good)
+    before = _digest(tmp_path / "caseload")
+    proc = run_cli("audit", "--html", str(good / "01-police-incident-log.txt"), str(good))
+    assert proc.returncode == 2 and "is one of the inputs" in proc.stderr
+    proc = run_cli("audit", "--format", "json", str(tmp_path / "caseload"))
+    assert proc.returncode == 1
+    assert "not audited" in proc.stderr and "broken" in proc.stderr
+    assert [c["case"] for c in json.loads(proc.stdout)["cases"]] == ["doyle"]
+    assert _digest(tmp_path / "caseload") == before
+
+
+def test_the_report_is_never_written_over_an_input(tmp_path):
+    case = tmp_path / "doyle"
+    shutil.copytree(SAMPLE_CASE, case)
+    target = case / "02-social-work-case-note.txt"
+    before = target.read_bytes()
+    proc = run_cli("audit", "--html", str(target), str(target))
+    assert proc.returncode == 2 and "is one of the inputs" in proc.stderr
+    assert target.read_bytes() == before
+
+
+def test_eval_audit_reports_agreement_and_item_scores():
+    proc = run_cli("eval", "--audit", "--split", "dev", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout)
+    assert figures["cases"] == 20 and set(figures["criteria"]) == {
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii"
+    }  # fmt: skip
+    plan = figures["items"]["plan_actions"]
+    assert plan["labelled"] == 278 and plan["precision"] >= 0.9
+    text = run_cli("eval", "--audit", "--split", "dev")
+    assert "criterion  agreement" in text.stdout and "targets" in text.stdout
