@@ -14,8 +14,6 @@ from blamecheck.auditing.model import (
     CriterionShare,
 )
 
-_ROUTES = frozenset({"separation", "moving", "calling-police"})
-
 
 def summarise(cases: Sequence[CaseAudit]) -> Caseload:
     """Counts over the cases, in the order given (folder-name order from `audit`)."""

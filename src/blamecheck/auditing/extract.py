@@ -88,8 +88,6 @@ class Extractor:
         self.engine = engine
         self.sentences = list(self._sentences())
         self._effects = lexicon.impacts.effects | engine.child_effects
-        factor_words = {w for words in lexicon.factors.kinds.values() for w in words}
-        self._factor_words = frozenset(factor_words)
 
     # -- reading --------------------------------------------------------------------------
 

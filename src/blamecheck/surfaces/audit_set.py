@@ -14,9 +14,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from blamecheck.auditing.model import (
+    CRITERIA,
+    BehaviourType,
+    FactorKind,
+    Framing,
+    SafetyRoute,
+    Who,
+)
 from blamecheck.errors import InputError
 
-CRITERIA = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")
 DOCUMENT_SUFFIXES = (".txt", ".md")
 
 
@@ -48,21 +55,6 @@ class People(_Strict):
     children: tuple[str, ...]
 
 
-BehaviourType = Literal[
-    "physical",
-    "sexual",
-    "threats",
-    "monitoring",
-    "isolation",
-    "economic",
-    "restricting-movement",
-    "undermining-parenting",
-    "using-children",
-    "direct-harm-to-child",
-    "other-coercive",
-]
-
-
 class Behaviour(Quote):
     type: BehaviourType
 
@@ -73,17 +65,15 @@ class Impact(Quote):
 
 
 class ComplicatingFactor(Quote):
-    factor: Literal[
-        "substance-use", "mental-health", "money", "housing", "immigration", "culture", "disability"
-    ]
-    whose: Literal["survivor", "perpetrator"]
-    framing: Literal["his-cause", "her-culpability", "neutral"]
+    factor: FactorKind
+    whose: Literal["survivor", "perpetrator"]  # an auditor always decides; the audit may not
+    framing: Framing
 
 
 class PlanAction(Quote):
-    who: Literal["survivor", "perpetrator", "agency", "child", "both-parents"]
+    who: Who
     behaviour_change_goal: bool
-    safety_route: Literal["separation", "moving", "calling-police"] | None
+    safety_route: SafetyRoute | None
 
 
 class CaseLabels(_Strict):
