@@ -162,3 +162,33 @@ def test_eval_audit_reports_agreement_and_item_scores():
     assert plan["labelled"] == 278 and plan["precision"] >= 0.9
     text = run_cli("eval", "--audit", "--split", "dev")
     assert "criterion  agreement" in text.stdout and "targets" in text.stdout
+
+
+def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
+    """A refusal, what he tells her and what he takes of hers are his acts; what she will do,
+    might do or reports is not an effort of hers, what she did is."""
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "note.txt").write_text(
+        "Date: 2024-03-01\n\n"
+        "Mother: Amy Hale. Father: Ross Hale. Child: Leo (6).\n\n"
+        "Amy said Ross does not allow visitors when he is out. Ross tells her she is 'useless'."
+        " Ross took her passport. Ross has agreed to attend a programme.\n\n"
+        "Amy changed the locks and walked Leo to school every day. Amy reported that Ross"
+        " reads her messages. Amy will call the police if Ross comes back.\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("audit", "--format", "json", str(case))
+    assert proc.returncode in (0, 1), proc.stderr
+    (audit,) = json.loads(proc.stdout)["cases"]
+    acts = " | ".join(b["text"] for b in audit["behaviours"])
+    assert "does not allow visitors" in acts
+    assert "tells her she is 'useless'" in acts
+    assert "took her passport" in acts
+    assert "reads her messages" in acts
+    assert "agreed to attend" not in acts
+    efforts = " | ".join(e["text"] for e in audit["efforts"])
+    assert "changed the locks" in efforts
+    assert "walked Leo to school" in efforts
+    assert "call the police" not in efforts
+    assert "reported" not in efforts

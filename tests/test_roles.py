@@ -39,6 +39,35 @@ def _subject_role(analyzer, text: str, verb: str) -> Role:
         ("The mother, Jade Walsh, chose to stay.", "chose", Role.SURVIVOR),
         ("Our daughter Amy was upset and she cried.", "cried", Role.CHILD),
         ("Jade went out.", "went", Role.UNKNOWN),
+        # a form's labels, a bracket after the name, a relational noun with its owner
+        ("Mother: Grace Mwangi. Father: Tom Blackwood. Tom left.", "left", Role.PERPETRATOR),
+        ("Victim: Priya Sharma. Priya stayed.", "stayed", Role.SURVIVOR),
+        ("He said 'Darren' (his mum's boyfriend) hit him. Darren left.", "left", Role.PERPETRATOR),
+        ("She named her ex-partner, Ryan Hale. Ryan came back.", "came", Role.PERPETRATOR),
+        # a first name takes the role of the surname it is written with
+        (
+            "Mr Bailey was arrested. Marcus BAILEY (29) was in the kitchen. Marcus left.",
+            "left",
+            Role.PERPETRATOR,
+        ),
+        # a child's surname is not bound to the child: it is a parent's too
+        (
+            "Child: Noah Blackwood (8 months). Mr Blackwood left. Blackwood returned.",
+            "returned",
+            Role.PERPETRATOR,
+        ),
+        # "he" after a child only mentioned, whose gender the case never gives, is not the child
+        (
+            "Mr Reid's anger since Noah's birth shows a pattern. He has cut her off.",
+            "cut",
+            Role.PERPETRATOR,
+        ),
+        # ...but a child the case writes as a boy still is
+        (
+            "Noah (6) cried for his dad. I spoke with Noah. He said he was scared.",
+            "said",
+            Role.CHILD,
+        ),
         ("Why did you let him in?", "let", Role.SURVIVOR),
     ],
 )

@@ -110,6 +110,9 @@ class RoleResolver:
         # every person the text binds, by role and surname (a child by first name): the
         # forms written, so that a couple sharing a surname are still two people
         self._people: dict[tuple[Role, str], list[str]] = {}
+        # a child's name carries no gender, the case's own words do ("her son Noah", "Zawadi
+        # packed her bag"): votes per first name, so "he" after "Noah's birth" is not Zawadi
+        self._gender_votes: dict[str, list[int]] = {}
 
     def fingerprint(self, doc: Doc) -> tuple[object, ...]:
         """What the name table says about the words of one paragraph: the roles resolved in
@@ -128,6 +131,7 @@ class RoleResolver:
 
     def learn(self, docs: Iterable[Doc]) -> None:
         """Bind names to roles from every document of a file before any rule runs."""
+        docs = list(docs)
         for doc in docs:
             # what a paragraph says about its names does not change while its text does not:
             # kept with the parse, so an editor's unchanged paragraphs are not read again
@@ -142,7 +146,9 @@ class RoleResolver:
                 doc.user_data[key] = named
             for start, end, role in named:
                 chunk = list(doc[start:end])
-                for tok in chunk:
+                # a child's surname is a parent's too ("Noah Blackwood (8 months)"): only
+                # the first name is the child's
+                for tok in chunk[:1] if role == Role.CHILD else chunk:
                     self._bind(tok.lower_, role)
                 self._remember_display(doc, chunk, role)
                 words = [t for t in chunk if t.lower_ not in self._noun_roles]
@@ -158,6 +164,65 @@ class RoleResolver:
                     written = f"{before} {written}"  # "Ms Doyle", not "Doyle"
                 if written not in forms:
                     forms.append(written)
+
+        for doc in docs:
+            self._inherit_surnames(doc)
+            self._learn_genders(doc)
+
+    def _learn_genders(self, doc: Doc) -> None:
+        """Count, for each child's name, the gendered words that must refer to it: a
+        gendered noun next to it ("son Noah", "Zawadi (daughter)") and a possessive or
+        reflexive pronoun in the clause it is the subject of ("Noah reached for his cup")."""
+        for token in doc:
+            if token.pos_ != "PROPN" or self.names.get(token.lower_) != Role.CHILD:
+                continue
+            votes = self._gender_votes.setdefault(token.lower_, [0, 0])  # female, male
+            near = [doc[j].lower_ for j in range(max(0, token.i - 2), token.i)]
+            near += [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
+            votes[0] += sum(w in self._female for w in near)
+            votes[1] += sum(w in self._male for w in near)
+            if token.dep_ != "nsubj":
+                continue
+            # what the child said of themself: "Lewis said he likes it better now"
+            for clause in token.head.children:
+                if clause.dep_ == "ccomp":
+                    for word in clause.children:
+                        if word.dep_ == "nsubj" and word.lower_ in ("she", "he"):
+                            votes[word.lower_ == "he"] += 1
+            for word in token.head.subtree:
+                if _in_clause_below(word, token.head):
+                    continue
+                if word.lower_ in {"her", "herself"} and word.dep_ in ("poss", "dobj", "pobj"):
+                    votes[0] += word.dep_ == "poss" or word.lower_ == "herself"
+                elif word.lower_ in {"his", "himself"}:
+                    votes[1] += 1
+
+    def _gender(self, name: str) -> str | None:
+        """Says "f", "m" or None: the gender a child's name has by the case's own words."""
+        female, male = self._gender_votes.get(name, (0, 0))
+        if female > male:
+            return "f"
+        if male > female:
+            return "m"
+        return None
+
+    def _inherit_surnames(self, doc: Doc) -> None:
+        """A first name written with a surname bound to one adult takes that adult's role:
+        "Marcus BAILEY (29)" once "Mr Bailey" is the perpetrator makes "Marcus" his."""
+        for chunk in _propn_chunks(doc):
+            after = doc[chunk[-1].i + 1] if chunk[-1].i + 1 < len(doc) else None
+            if len(chunk) > 1:
+                surname, first = chunk[-1], chunk[:-1]
+            elif after is not None and after.is_alpha and after.is_upper and len(after) > 1:
+                surname, first = after, chunk  # a police log's "Marcus BAILEY (29)"
+            else:
+                continue
+            if any(t.lower_ in self.names or t.lower_ in self._conflicts for t in first):
+                continue
+            role = self.names.get(surname.lower_)
+            if role in (Role.SURVIVOR, Role.PERPETRATOR):
+                for tok in first:
+                    self._bind(tok.lower_, role)
 
     def _remember_display(self, doc: Doc, chunk: list[Token], role: Role) -> None:
         title = doc[chunk[0].i - 1].text if chunk[0].i > 0 else ""
@@ -202,13 +267,18 @@ class RoleResolver:
             if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
                 return role
             break
-        # "mother Sarah", "the mother, Sarah Clarke", "son Liam", "Mum (Sarah)"
+        # "'Darren' (his mum's boyfriend)": the person noun of a bracket after the name
+        role = self._bracketed_role(doc, last.i + 1)
+        if role is not None:
+            return role
+        # "mother Sarah", "the mother, Sarah Clarke", "son Liam", "Mum (Sarah)", a form's
+        # "Father: Tom Blackwood", "Victim: Priya Sharma", "her ex-partner, Ryan McALLISTER"
         j = first.i - 1
-        while j >= 0 and doc[j].lower_ in {",", "(", "'s"}:
+        while j >= 0 and doc[j].lower_ in {",", "(", "'s", ":", "'", "‘"}:
             j -= 1
         if j >= 0 and j >= first.i - 3:
-            role = self._noun_roles.get(doc[j].lower_)
-            if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
+            role = self._person_noun_role(doc[j])
+            if role is not None:
                 return role
         # "Sarah is the mother", "Tom is the children's father"
         if last.dep_ == "nsubj":
@@ -217,6 +287,37 @@ class RoleResolver:
                     role = self._noun_roles.get(child.lower_)
                     if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
                         return role
+        return None
+
+    def _person_noun_role(self, token: Token) -> Role | None:
+        """The role a person noun gives a name written next to it: "father", "victim",
+        "person causing harm", "her partner" (by its possessor); None for any other word."""
+        role = self._noun_roles.get(token.lower_) or self._phrase_role(token)
+        if role in (Role.SURVIVOR, Role.PERPETRATOR, Role.CHILD):
+            return role
+        if token.lower_ in self.lex.relational or token.lemma_.lower() in self.lex.relational:
+            role = self._relational(token)
+            doc = token.doc
+            if role == Role.UNKNOWN and token.i >= 2 and doc[token.i - 1].text == "-":
+                role = self._single_role(doc[token.i - 2])  # "her ex-partner" split by the parse
+            return role if role in (Role.SURVIVOR, Role.PERPETRATOR) else None
+        return None
+
+    def _bracketed_role(self, doc: Doc, i: int) -> Role | None:
+        """The role named by the person noun of a bracket starting at token ``i`` (after a
+        closing quote): "(his mum's boyfriend)", "(Ms Reid's ex-partner)"."""
+        if i < len(doc) and doc[i].lower_ in {"'", "’", '"'}:
+            i += 1
+        if i >= len(doc) or doc[i].text != "(":
+            return None
+        for token in doc[i + 1 : i + 7]:
+            if token.text == ")":
+                return None
+            if token.dep_ == "poss" or doc[token.i + 1 : token.i + 2].text in ("'s", "’s"):
+                continue  # "his mum's boyfriend": the boyfriend, not the mum
+            role = self._person_noun_role(token)
+            if role is not None:
+                return role
         return None
 
     # -- resolving a token ------------------------------------------------------------
@@ -315,7 +416,10 @@ class RoleResolver:
         return Role.UNKNOWN
 
     def _pronoun(self, token: Token, default: Role) -> Role:
-        """Nearest compatible mention before the pronoun, else the domain default."""
+        """Nearest compatible mention before the pronoun, else the domain default. A subject
+        pronoun does not pick up a child of unknown gender merely mentioned in an earlier
+        sentence: in "... since Noah's birth shows a pattern. He has cut her off", he is not
+        Noah."""
         female = default == Role.SURVIVOR
         window_start = token.sent.start
         for _ in range(_SENTENCE_WINDOW):
@@ -324,26 +428,37 @@ class RoleResolver:
             window_start = token.doc[window_start - 1].sent.start
         for j in range(token.i - 1, window_start - 1, -1):
             cand = token.doc[j]
-            lower = cand.lower_
-            if lower in self._female:
-                if female:
-                    return Role.CHILD
+            role = self._antecedent_role(cand, female, default)
+            if role is None:
                 continue
-            if lower in self._male:
-                if not female:
-                    return Role.CHILD
-                continue
-            if cand.pos_ in {"PROPN", "NOUN"} and lower in self.names:
-                role = self.names[lower]
-                if role == Role.CHILD or role == default:
-                    return role
-                continue
-            is_survivor_word = lower in self.lex.survivor.nouns or (
-                self._titles.get(lower) == Role.SURVIVOR
-            )
-            if female and is_survivor_word:
-                return Role.SURVIVOR
+            if (
+                role == Role.CHILD
+                and cand.pos_ == "PROPN"
+                and self._gender(cand.lower_) is None
+                and token.dep_ in _CAUSAL_DEPS
+                and cand.sent.start != token.sent.start
+                and not _in_subject(cand)
+            ):
+                continue  # a child only mentioned before ("since Noah's birth") is not "he"
+            return role
         return default
+
+    def _antecedent_role(self, cand: Token, female: bool, default: Role) -> Role | None:
+        """The role ``cand`` gives a pronoun of the default role's gender, or None when
+        it cannot be the pronoun's antecedent."""
+        lower = cand.lower_
+        if lower in self._female:
+            return Role.CHILD if female else None
+        if lower in self._male:
+            return None if female else Role.CHILD
+        if cand.pos_ in {"PROPN", "NOUN"} and lower in self.names:
+            role = self.names[lower]
+            if role == Role.CHILD and self._gender(lower) == ("m" if female else "f"):
+                return None  # "he" is not Zawadi once the case writes "her" for her
+            return role if role in (Role.CHILD, default) else None
+        if female and (lower in self.lex.survivor.nouns or self._titles.get(lower) == default):
+            return Role.SURVIVOR
+        return None
 
     @property
     def titles(self) -> frozenset[str]:
@@ -510,6 +625,29 @@ def _propn_chunks(doc: Doc) -> list[list[Token]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _in_clause_below(token: Token, verb: Token) -> bool:
+    """Whether ``token`` sits in a clause of its own below ``verb`` ("that she ...")."""
+    node = token
+    while node.i != verb.i and node.head.i != node.i:
+        if node.dep_ in ("ccomp", "advcl", "relcl", "conj", "xcomp", "acl", "parataxis"):
+            return True
+        node = node.head
+    return False
+
+
+def _in_subject(token: Token) -> bool:
+    """Whether ``token`` is a clause's subject or names its owner ("Mr Blackwood's behaviour",
+    "Mr Blackwood" as the compound of a subject)."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in _CAUSAL_DEPS:
+            return True
+        if node.dep_ not in ("poss", "compound", "case") or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _looks_like_age(after: list[str]) -> bool:

@@ -38,6 +38,11 @@ from blamecheck.auditing.reading import CaseDocument, ReadCase
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "pobj", "dative", "iobj", "attr", "oprd", "nsubjpass"})
+_PREDICATE_PARTS = frozenset(
+    {"acomp", "attr", "dobj", "pobj", "prep", "amod", "compound", "oprd", "advmod", "npadvmod"}
+    | {"nmod", "conj", "appos"}
+)
+_GERUND_SLOTS = frozenset({"dobj", "pobj", "pcomp", "appos", "attr"})
 _OWN_CLAUSE = frozenset({"conj", "cc", "advcl", "parataxis", "relcl"})
 _EDGE = frozenset({"cc", "mark", "punct", "prep"})  # not where a clause starts or ends
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)]|\(?[a-z][.)])\s+")
@@ -88,6 +93,10 @@ class Extractor:
         self.engine = engine
         self.sentences = list(self._sentences())
         self._effects = lexicon.impacts.effects | engine.child_effects
+        people = self.roles.lex
+        self._person_nouns = frozenset(
+            w.lower() for w in (*people.survivor.nouns, *people.child.nouns, *people.couple.nouns)
+        )
 
     # -- reading --------------------------------------------------------------------------
 
@@ -118,8 +127,27 @@ class Extractor:
                     return next((g for g in child.children if g.dep_ == "pobj"), None)
             if any(c.dep_ == "nsubjpass" for c in verb.children):
                 return None  # a passive without an agent has no actor
+            named = next(
+                (
+                    c
+                    for c in verb.children
+                    if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i < verb.i
+                ),
+                None,
+            )
+            if named is not None:
+                return named  # the small parser's "Amy changed the locks": Amy as npadvmod
             if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
                 verb = verb.head
+                continue
+            if verb.tag_ == "VBG" and verb.dep_ in _GERUND_SLOTS and verb.head.i != verb.i:
+                # "his behaviour includes checking her phone": the gerund's doer is whoever
+                # the clause above is about; through a preposition ("accepted responsibility
+                # for keeping her passport") too
+                head = verb.head
+                if head.pos_ == "ADP" and head.head.i != head.i:
+                    head = head.head
+                verb = head
                 continue
             return None
         return None
@@ -141,19 +169,47 @@ class Extractor:
 
     def _behaviour_type(self, token: Token) -> BehaviourType | None:
         lemma = token.lemma_.lower()
+        lex = self.lex
         if token.pos_ == "VERB":
             actor = self.actor(token)
             if actor is None or self.role(actor) != Role.PERPETRATOR:
                 return None
-            if _negated(token) or self._denied(token):
+            if self._denied(token) or self._not_an_act(token):
                 return None
-            for entry in self.lex.behaviours:
+            refused = token.dep_ == "xcomp" and token.head.lemma_.lower() == "refuse"
+            if any(  # "he uses no physical force"
+                c.dep_ == "det" and c.lower_ == "no" for a in _arguments(token) for c in a.children
+            ):
+                return None
+            if _negated(token) or refused:
+                # "he does not allow visitors", "won't let her go", "refuses to allow
+                # contraception": a permission withheld is his act
+                return lex.refusals.type if lemma in lex.refusals.verbs else None
+            if self._not_done(token):
+                return None
+            for entry in lex.behaviours:
                 if lemma in entry.verbs and self._fits(entry, token):
-                    if not entry.objects and lemma in self.lex.reporting_verbs:
+                    if not entry.objects and lemma in lex.reporting_verbs:
                         continue
                     return entry.type
+            # what he tells her or a child, what he has a child do about her
+            if lemma in lex.telling_verbs and self._tells_family(token):
+                return "other-coercive"
+            if lemma in lex.asking_verbs and self._child_sent_after_her(token):
+                return "using-children"
+            # any other act of his done to her or a child, or to what is theirs ("shouts at
+            # her", "took Mum's walking stick"), unless it is an act of care
+            done_to = self._done_to_family(token)
+            if done_to == "person" and lemma not in lex.benign_verbs:
+                return "other-coercive"
+            if done_to == "thing" and lemma not in lex.benign_with_things:
+                return "other-coercive"
             return None
-        if token.pos_ == "ADJ" and token.dep_ in ("acomp", "attr") and token.head.lemma_ == "be":
+        if (
+            token.pos_ == "ADJ"
+            and token.dep_ in ("acomp", "attr", "oprd")
+            and token.head.lemma_ in lex.copulas
+        ):
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
             if subject is None or self.role(subject) != Role.PERPETRATOR or _negated(token.head):
                 return None
@@ -165,7 +221,7 @@ class Extractor:
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
             if owner is None or self.role(owner) != Role.PERPETRATOR:
                 return None
-            if self._denied(token):
+            if self._denied(token) or self._not_an_act(token):
                 return None
             for kind, words in self.lex.behaviour_nouns.items():
                 if token.lower_ in words or lemma in words:
@@ -181,6 +237,104 @@ class Extractor:
         if not entry.objects:
             return True
         return any(t.lower_ in entry.objects or t.lemma_.lower() in entry.objects for t in words)
+
+    def _done_to_family(self, verb: Token) -> str | None:
+        """Says "person" when ``verb`` is done to the survivor or a child (one of them is its
+        object, directly or through a preposition: "shouts at her"), "thing" when to a thing
+        of theirs ("took Mum's walking stick", "cancelled Anaya's GP appointment"), or None."""
+        family = (Role.SURVIVOR, Role.CHILD)
+        found = None
+        for target in _arguments(verb):
+            if self.role(target) in family and (
+                target.pos_ in ("PRON", "PROPN") or target.lemma_.lower() in self._person_nouns
+            ):
+                return "person"
+            owners = [c for c in target.children if c.dep_ == "poss"]
+            owners += [g for c in target.children if c.dep_ == "compound" for g in c.children]
+            if any(o.dep_ == "poss" and self.role(o) in family for o in owners):
+                found = "thing"
+        return found
+
+    def _tells_family(self, verb: Token) -> bool:
+        """He tells her or a child something: a clause, or a quotation, said to one of them."""
+        said_to = [
+            c
+            for c in _arguments(verb)
+            if c.dep_ in ("dobj", "dative", "pobj") and self.role(c) in (Role.SURVIVOR, Role.CHILD)
+        ]
+        if not said_to:
+            return False
+        return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children) or any(
+            t.text in ("'", "‘", "’", '"') for t in verb.subtree
+        )
+
+    def _child_sent_after_her(self, verb: Token) -> bool:
+        """He has a child do something about her: "asked Maisie to send him photos of
+        Becky", "asks him every evening who Mum has talked to"."""
+        kids = [c for c in verb.children if c.dep_ in ("dobj", "dative", "nsubj")]
+        kids = [c for c in kids if c.i != verb.i and self.role(c) == Role.CHILD]
+        if not kids:
+            return False
+        clauses = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+        clauses += [g for k in kids for g in k.children if g.dep_ in ("xcomp", "ccomp")]
+        return any(self.role(t) == Role.SURVIVOR for clause in clauses for t in clause.subtree)
+
+    def _not_an_act(self, verb: Token) -> bool:
+        """A verb with the word that makes it no act against anyone ("cut down" his
+        drinking, "held responsible", "kept to the contact times"), or one the sentence
+        says there is no evidence of ("no evidence that he controls money")."""
+        lemma = verb.lemma_.lower()
+        words = self.lex.not_acts.get(lemma, frozenset())
+        if any(c.lower_ in words or c.lemma_.lower() in words for c in verb.children):
+            return True
+        for ancestor in verb.ancestors:
+            negated = _negated(ancestor) or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in ancestor.children
+            )
+            if negated and ancestor.lemma_.lower() in self.lex.evidence_words:
+                return True
+        return False
+
+    def _not_hers(self, verb: Token) -> bool:
+        """An act of hers the sentence does not say she did: supposed ("if she leaves"),
+        refused or failed ("declined to support a prosecution", "has failed to protect"), or
+        one he allows or stops ("doesn't let Mum go anywhere")."""
+        node = verb
+        for _ in range(4):
+            if any(
+                c.dep_ == "mark" and c.lower_ in self.lex.efforts.suppositions
+                for c in node.children
+            ):
+                return True
+            head = node.head
+            if head.i == node.i or node.dep_ not in ("xcomp", "ccomp", "conj", "advcl"):
+                return False
+            if node.dep_ == "xcomp" and (
+                head.lemma_.lower() in self.lex.efforts.refusals or _negated(head)
+            ):
+                return True
+            if node.dep_ in ("xcomp", "ccomp") and self.role(self.actor(head)) == Role.PERPETRATOR:
+                return True
+            node = head
+        return False
+
+    def _not_done(self, verb: Token) -> bool:
+        """A behaviour asked for, promised or planned, not done: "he will stop", "he has
+        agreed to attend", "Mr Doyle to stop contacting her"."""
+        node = verb
+        for _ in range(4):
+            if any(
+                c.dep_ == "aux" and c.lower_ in self.lex.unreal_auxiliaries for c in node.children
+            ):
+                return True
+            if any(c.dep_ == "mark" and c.lower_ == "for" for c in node.children):
+                return True  # "for Owen to stop tracking her"
+            if node.dep_ not in ("xcomp", "conj", "ccomp") or node.head.i == node.i:
+                return False
+            if node.dep_ == "xcomp" and node.head.lemma_.lower() in self.lex.intent_verbs:
+                return True
+            node = node.head
+        return False
 
     def _denied(self, token: Token) -> bool:
         return any(ancestor.lemma_.lower() in self.lex.denial_verbs for ancestor in token.ancestors)
@@ -199,6 +353,10 @@ class Extractor:
                     actor = self.actor(token)
                     if actor is None or self.role(actor) != Role.SURVIVOR or _negated(token):
                         continue
+                    if self._not_done(token) or self._not_hers(token):
+                        continue
+                    if lemma in lex.reports and any(c.dep_ == "ccomp" for c in token.children):
+                        continue  # "she reports that he ...": what she says is the item
                     needs = lex.needs_object.get(lemma)
                     if needs is not None and not any(
                         t.lower_ in needs or t.lemma_.lower() in needs
@@ -247,10 +405,8 @@ class Extractor:
                 self._effects,
                 self.engine.violent_verbs,
             )
-            if parts.effect is None and not any(
-                t.lemma_.lower() in self.lex.impacts.harm_words for t in span
-            ):
-                continue  # no effect the parse ties to a child, nor a statement of harm
+            if not self._effect_on_child(span, children):
+                continue  # no effect, nor a statement of harm, the parse ties to a child
             found.append(
                 Impact(
                     **sentence.evidence(),
@@ -260,6 +416,39 @@ class Extractor:
                 )
             )
         return found
+
+    def _effect_on_child(self, span: Span, children: list[Token]) -> bool:
+        """Whether an effect word, or a word of harm, is said of a child: the child is the
+        subject of its clause ("Tyler sat on the stairs"), owns it ("Ruby's sleep"), or is
+        where it lands ("the impact on Tyler", "affected the children")."""
+        words = self._effects | self.lex.impacts.harm_words
+        child_ids = {c.i for c in children}
+        for token in span:
+            if token.lower_ not in words and token.lemma_.lower() not in words:
+                continue
+            if token.i in child_ids and token.pos_ != "NOUN":
+                continue  # the child, not an effect on them
+            # the child owns it or it lands on the child: "Ruby's sleep", "impact on Tyler"
+            near = [c for c in token.children if c.dep_ in ("poss", "dobj", "nsubjpass")]
+            near += [g for c in token.children if c.dep_ == "compound" for g in c.children]
+            near += [g for c in token.children if c.dep_ in ("prep", "agent") for g in c.children]
+            if any(n.i in child_ids for n in near):
+                return True
+            # the child is the subject of the clause that says it: "Tyler was frightened"
+            predicate = token
+            for _ in range(4):
+                if predicate.pos_ in ("VERB", "AUX") or predicate.head.i == predicate.i:
+                    break
+                if predicate.dep_ not in _PREDICATE_PARTS:
+                    break
+                predicate = predicate.head
+            for clause in (predicate, predicate.head):
+                subjects = [c for c in clause.children if c.dep_ in _SUBJECTS]
+                if any(t.i in child_ids for subject in subjects for t in subject.subtree):
+                    return True
+                if clause.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acomp"):
+                    break
+        return False
 
     def _is_child(self, token: Token) -> bool:
         if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
@@ -463,6 +652,20 @@ def _is_plan_form(span: Span) -> bool:
 def _heading_like(span: Span) -> bool:
     """A form's heading or label line ("Pupil: Tyler Doyle, Primary 5"), not a statement."""
     return not any(t.pos_ in ("VERB", "AUX") for t in span) or span.text.isupper()
+
+
+def _arguments(verb: Token) -> Iterator[Token]:
+    """The objects of ``verb``, through a preposition too ("shouts at her", "sent it to
+    her"), not the ones of the clauses below it."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative", "iobj"):
+            yield child
+            yield from (c for c in child.conjuncts)
+        elif child.dep_ in ("prep", "agent") and child.lower_ != "by":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    yield grand
+                    yield from (c for c in grand.conjuncts)
 
 
 def _negated(token: Token) -> bool:

@@ -32,8 +32,18 @@ class BehaviourEntry(_Strict):
     with_child: bool = False
 
 
+class Refusals(_Strict):
+    """Verbs of permission his refusal of which is his act ("does not allow her out")."""
+
+    type: BehaviourType
+    verbs: frozenset[str]
+
+
 class Efforts(_Strict):
     verbs: frozenset[str]
+    suppositions: frozenset[str]
+    refusals: frozenset[str]
+    reports: frozenset[str]
     needs_object: dict[str, frozenset[str]] = {}
     adjectives: frozenset[str] = frozenset()
 
@@ -64,6 +74,16 @@ class AuditLexicon(_Strict):
     behaviour_nouns: dict[BehaviourType, frozenset[str]]
     reporting_verbs: frozenset[str]
     denial_verbs: frozenset[str]
+    refusals: Refusals
+    benign_verbs: frozenset[str]
+    benign_with_things: frozenset[str]
+    telling_verbs: frozenset[str]
+    asking_verbs: frozenset[str]
+    copulas: frozenset[str]
+    unreal_auxiliaries: frozenset[str]
+    intent_verbs: frozenset[str]
+    not_acts: dict[str, frozenset[str]]
+    evidence_words: frozenset[str]
     efforts: Efforts
     impacts: Impacts
     factors: Factors
