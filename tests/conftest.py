@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,28 @@ def invoke(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]
     finally:
         sys.stdin = old_stdin
     return code, out.getvalue(), err.getvalue()
+
+
+def headless_chromium(profile: Path, window: str) -> list[str]:
+    """The command that runs the Chromium of .ci/system-packages headless and offline, with
+    its own profile folder; a test without it fails on CI and is skipped elsewhere."""
+    browser = next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+    )
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/system-packages installs it")
+        pytest.skip("Chromium is not installed (run .ci/system-packages)")
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--window-size={window}",
+    ]

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 import struct
 import subprocess
 import zlib
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, TypeVar
 
 import lxml.html
@@ -44,6 +41,8 @@ from blamecheck.auditing.model import (
 from blamecheck.surfaces.formats.audit_csv import BASE_COLUMNS, caseload_csv
 from blamecheck.surfaces.formats.audit_html import caseload_html
 from blamecheck.surfaces.formats.audit_text import render_case, render_caseload
+
+from .conftest import headless_chromium
 
 REFERRAL, NOTE, PLAN = "referral.txt", "notes/home-visit.md", "safety-plan.docx"
 DATES = {REFERRAL: "2024-01-08", NOTE: "2024-02-14", PLAN: "2024-03-02"}
@@ -625,36 +624,6 @@ def test_a_page_with_one_case_still_draws_every_chart():
 # -- in a real browser ----------------------------------------------------------------------
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _browser(tmp_path: Path) -> list[str]:
-    """Headless Chromium as tests/test_demo.py runs it, with its own profile folder."""
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/system-packages installs it")
-        pytest.skip("Chromium is not installed (run .ci/system-packages)")
-    return [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,2000",
-    ]
-
-
 # added to a copy of the page only: the page itself has no script
 _MEASURE = """<script>
 const boxes = [];
@@ -723,7 +692,7 @@ def test_the_page_renders_offline_in_chromium_with_its_charts(tmp_path, caseload
     page_path.write_text(page, encoding="utf-8")
     measured = tmp_path / "measured.html"
     measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
-    command = _browser(tmp_path)
+    command = headless_chromium(tmp_path / "profile", "1280,2000")
     dom = subprocess.run(
         [*command, "--dump-dom", measured.as_uri()],
         capture_output=True,

@@ -3,17 +3,13 @@ page that opens offline in headless Chromium with each pair side by side."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from blamecheck.analysis.packs import PackSet
 
-from .conftest import SAMPLE, invoke, run_cli
+from .conftest import SAMPLE, headless_chromium, invoke, run_cli
 
 TABLE = PackSet.load().table
 assert TABLE is not None
@@ -116,14 +112,6 @@ def test_demo_html_is_one_self_contained_page(tmp_path, analyzer):
     assert "Intervene with the perpetrator" in page
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 _MEASURE = """<script>
 const rows = [];
 for (const pair of document.querySelectorAll('section.pair')) {
@@ -135,33 +123,12 @@ document.body.setAttribute('data-layout', rows.join(';'));
 </script>"""
 
 
-def _browser(tmp_path: Path) -> list[str]:
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/system-packages installs it")
-        pytest.skip("Chromium is not installed (run .ci/system-packages)")
-    return [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1000",
-    ]
-
-
 def test_demo_page_opens_offline_in_chromium_with_each_pair_side_by_side(tmp_path, analyzer):
     """Issue 5, done when: the page opens offline in Chromium with each pair side by side."""
     page_path, page = _html(tmp_path)
     measured = tmp_path / "measured.html"
     measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
-    command = _browser(tmp_path)
+    command = headless_chromium(tmp_path / "profile", "1400,1000")
     dom = subprocess.run(
         [*command, "--dump-dom", measured.as_uri()],
         capture_output=True,
