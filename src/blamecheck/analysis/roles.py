@@ -606,7 +606,16 @@ def _is_calendar_word(token: Token) -> bool:
 
 def _propn_chunks(doc: Doc) -> list[list[Token]]:
     """Runs of capitalised proper nouns: "Sarah Clarke" (a title or a month before it is not part
-    of it)."""
+    of it). Kept with the parse: every learning pass over a file reads them again, an editor's
+    on each edit."""
+    spans = doc.user_data.get("blamecheck_propn_chunks")
+    if spans is None:
+        spans = [(chunk[0].i, chunk[-1].i + 1) for chunk in _find_propn_chunks(doc)]
+        doc.user_data["blamecheck_propn_chunks"] = spans
+    return [list(doc[start:end]) for start, end in spans]
+
+
+def _find_propn_chunks(doc: Doc) -> list[list[Token]]:
     chunks: list[list[Token]] = []
     current: list[Token] = []
     for tok in doc:
