@@ -192,3 +192,49 @@ def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
     assert "walked Leo to school" in efforts
     assert "call the police" not in efforts
     assert "reported" not in efforts
+
+
+def test_who_uses_abuse_is_read_from_the_acts_the_file_records(tmp_path):
+    """The defaults (he uses abuse) give way only to the file's own evidence: her attacks on
+    him, or one of two women named as the one whose acts are abuse; one push back in
+    self-defence does not turn a case."""
+    notes = {
+        "reversed": (
+            "Date: 2024-05-02\n\n"
+            "Call from Mark OWENS (41). He stated his wife had hit him with a frying pan.\n\n"
+            "Mrs Owens punched Mr Owens twice in the face in front of the children. She has"
+            " threatened him with a knife before. Mrs Owens checks his phone every night and"
+            " keeps his bank card. Mr Owens took the children to his mother's house.\n"
+        ),
+        "two-women": (
+            "Date: 2024-05-03\n\n"
+            "Ms Carla Vance and Ms Dana Reyes live together with Poppy (4).\n\n"
+            "Ms Vance reads Ms Reyes's messages every night. Carla took Dana's car keys and"
+            " threatened to tell Dana's employer about her diagnosis. Carla calls Dana 'useless'"
+            " in front of Poppy. Dana walks Poppy to nursery each day.\n"
+        ),
+        "self-defence": (
+            "Date: 2024-05-04\n\n"
+            "Mr Lewis punched Ms Lewis and pushed her into the door. He has threatened her"
+            " before. Ms Lewis pushed him away to get out of the room. He checks her phone.\n"
+        ),
+    }
+    for name, text in notes.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "note.txt").write_text(text, encoding="utf-8")
+    proc = run_cli("audit", "--format", "json", str(tmp_path))
+    assert proc.returncode in (0, 1), proc.stderr
+    cases = {c["case"]: c for c in json.loads(proc.stdout)["cases"]}
+    reversed_ = cases["reversed"]
+    assert reversed_["people"]["perpetrator"] == ["Mrs Owens"]
+    assert reversed_["people"]["survivor"] == ["Mr Owens"]
+    acts = " | ".join(b["text"] for b in reversed_["behaviours"])
+    assert "punched Mr Owens" in acts and "checks his phone" in acts
+    assert "took the children" not in acts
+    two = cases["two-women"]
+    assert two["people"]["perpetrator"] == ["Carla Vance"]
+    assert two["people"]["survivor"] == ["Dana Reyes"]
+    assert "reads Ms Reyes's messages" in " | ".join(b["text"] for b in two["behaviours"])
+    usual = cases["self-defence"]
+    assert usual["people"]["perpetrator"] == ["Mr Lewis"]
+    assert "pushed him away" not in " | ".join(b["text"] for b in usual["behaviours"])

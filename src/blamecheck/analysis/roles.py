@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from spacy.tokens import Doc, Span, Token
 
 
@@ -38,6 +38,15 @@ class _PartyLexicon(_Strict):
     phrases: list[list[str]] = []
     female: list[str] = []
     male: list[str] = []
+    gender: str = ""  # "female" or "male": whom the titles, pronouns and other nouns name
+    ungendered: list[str] = []  # nouns for the role whoever holds it: "victim", "suspect"
+
+    @model_validator(mode="after")
+    def _ungendered_are_nouns(self) -> _PartyLexicon:
+        stray = set(self.ungendered) - set(self.nouns)
+        if stray:
+            raise ValueError(f"ungendered words not among the nouns: {sorted(stray)}")
+        return self
 
 
 class _NounLexicon(_Strict):
@@ -55,6 +64,30 @@ class RoleLexicon(_Strict):
     couple: _NounLexicon
     addressee: list[str]
 
+    def swapped(self) -> RoleLexicon:
+        """The lexicon for a case whose own words show the woman using abuse against a man:
+        the gendered words (mother, Mrs, she; father, Mr, he) change roles, the words for a
+        role itself (victim, suspect) and the phrases keep theirs."""
+
+        def gendered_of(party: _PartyLexicon, into: _PartyLexicon) -> _PartyLexicon:
+            keep = [w for w in into.nouns if w in into.ungendered]
+            nouns = keep + [w for w in party.nouns if w not in party.ungendered]
+            return into.model_copy(
+                update={
+                    "nouns": nouns,
+                    "titles": party.titles,
+                    "pronouns": party.pronouns,
+                    "gender": party.gender,
+                }
+            )
+
+        return self.model_copy(
+            update={
+                "survivor": gendered_of(self.perpetrator, self.survivor),
+                "perpetrator": gendered_of(self.survivor, self.perpetrator),
+            }
+        )
+
 
 _CAUSAL_DEPS = frozenset({"nsubj", "nsubjpass"})
 ADULT_AGE = 18
@@ -64,8 +97,23 @@ _SENTENCE_WINDOW = 2  # pronouns look back this many sentences for an antecedent
 class RoleResolver:
     """Roles for the tokens of one document (all its paragraphs share one name table)."""
 
-    def __init__(self, lexicon: RoleLexicon, known_names: Mapping[str, Role] | None = None):
+    def __init__(
+        self,
+        lexicon: RoleLexicon,
+        known_names: Mapping[str, Role] | None = None,
+        *,
+        same_gender: bool = False,
+    ):
+        """``same_gender``: the adults of the couple share a gender (two women), so a pronoun
+        may stand for either, and only names and role words tell them apart."""
         self.lex = lexicon
+        self.same_gender = same_gender
+        self._female_pronouns = frozenset(
+            w.lower()
+            for party in (lexicon.survivor, lexicon.perpetrator)
+            if party.gender == "female"
+            for w in party.pronouns
+        )
         self._noun_roles: dict[str, Role] = {}
         for role, words in (
             (Role.CHILD, lexicon.child.nouns),
@@ -420,7 +468,7 @@ class RoleResolver:
         pronoun does not pick up a child of unknown gender merely mentioned in an earlier
         sentence: in "... since Noah's birth shows a pattern. He has cut her off", he is not
         Noah."""
-        female = default == Role.SURVIVOR
+        female = token.lower_ in self._female_pronouns
         window_start = token.sent.start
         for _ in range(_SENTENCE_WINDOW):
             if window_start == 0:
@@ -455,9 +503,14 @@ class RoleResolver:
             role = self.names[lower]
             if role == Role.CHILD and self._gender(lower) == ("m" if female else "f"):
                 return None  # "he" is not Zawadi once the case writes "her" for her
-            return role if role in (Role.CHILD, default) else None
-        if female and (lower in self.lex.survivor.nouns or self._titles.get(lower) == default):
-            return Role.SURVIVOR
+            if role in (Role.CHILD, default):
+                return role
+            if self.same_gender and role in (Role.SURVIVOR, Role.PERPETRATOR):
+                return role
+            return None
+        party = self.lex.survivor if default == Role.SURVIVOR else self.lex.perpetrator
+        if female and (lower in party.nouns or self._titles.get(lower) == default):
+            return default
         return None
 
     @property
@@ -549,6 +602,9 @@ class RoleResolver:
                 fullest = max(forms, key=lambda f: (len(f.split()), len(f)))
                 words = [w.title() if w.isupper() and len(w) > 1 else w for w in fullest.split()]
                 found.append(" ".join(words))
+        # "Carla" written alone is "Carla Vance" written in full elsewhere: one person
+        fuller = [set(f.lower().split()) for f in found]
+        found = [f for f in found if not any(set(f.lower().split()) < other for other in fuller)]
         return sorted(dict.fromkeys(found)) or sorted(self._given_people.get(role, []))
 
     def named(self, role: Role) -> list[str]:

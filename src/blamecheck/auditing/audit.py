@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from blamecheck.analysis.profiles import Profile
-from blamecheck.analysis.roles import Role
+from blamecheck.analysis.roles import Role, RoleResolver
 from blamecheck.api import Analyzer
 from blamecheck.auditing import criteria
 from blamecheck.auditing.extract import Extractor
@@ -23,6 +24,7 @@ from blamecheck.auditing.model import (
     People,
     Plan,
 )
+from blamecheck.auditing.parties import best_reading
 from blamecheck.auditing.reading import ReadCase, case_files, read_case
 from blamecheck.errors import InputError
 
@@ -74,6 +76,8 @@ class Auditor:
     def __init__(self, analyzer: Analyzer | None = None, lexicon: AuditLexicon | None = None):
         self.analyzer = analyzer or Analyzer()
         self.lexicon = lexicon or load_lexicon()
+        # made once: a paragraph's parse keeps what each lexicon's resolver learnt from it
+        self._swapped_roles = self.analyzer.packs.roles.swapped()
 
     def audit_all(
         self, cases: Sequence[Path], names: dict[str, Role] | None = None
@@ -86,6 +90,8 @@ class Auditor:
 
     def audit(self, path: Path, names: dict[str, Role] | None = None) -> CaseAudit:
         case = read_case(path, self.analyzer, names)
+        if not names:  # the team's names say who is who; otherwise the case's acts do
+            case = replace(case, resolver=self._whose_acts(case))
         people = _people(case)
         if not people.survivor and not people.perpetrator:
             raise InputError(f"{path}: {NO_PEOPLE}")
@@ -127,6 +133,14 @@ class Auditor:
             gaps=tuple(g for s in sections for g in s.gaps),
             notices=tuple(case.notices),
         )
+
+    def _whose_acts(self, case: ReadCase) -> RoleResolver:
+        def acts(resolver: RoleResolver) -> int:
+            read = replace(case, resolver=resolver)
+            return len(Extractor(read, self.lexicon, self.analyzer.engine).behaviours())
+
+        docs = [doc for document in case.documents for doc in document.docs]
+        return best_reading(case.resolver, docs, self._swapped_roles, self.lexicon, acts)
 
     def _documents(self, case: ReadCase) -> tuple[list[Document], Counter[str]]:
         total: Counter[str] = Counter()
