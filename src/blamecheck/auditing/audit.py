@@ -95,6 +95,8 @@ class Auditor:
         people = _people(case)
         if not people.survivor and not people.perpetrator:
             raise InputError(f"{path}: {NO_PEOPLE}")
+        documents, findings = self._documents(case)
+        words = sum(d.words for d in documents)
         extractor = Extractor(case, self.lexicon, self.analyzer.engine)
         behaviours = extractor.behaviours()
         impacts = extractor.impacts()
@@ -109,9 +111,9 @@ class Auditor:
             actions=actions,
             her_voice=_said_by(extractor, Role.SURVIVOR, _SPEECH),
             him_seen=_said_by(extractor, Role.PERPETRATOR, _HIM_SEEN),
+            blaming_per_1000_words=1000 * findings.get("victim-blaming", 0) / max(words, 1),
         )
         assessed = criteria.assess(items)
-        documents, findings = self._documents(case)
         children = _children(people, impacts)
         plan = _plan(actions)
         sections = pattern_map(people, behaviours, impacts, efforts, factors, plan, children)

@@ -26,6 +26,16 @@ from blamecheck.auditing.model import (
 )
 
 EVIDENCE_SHOWN = 4  # sentences kept as a criterion's evidence
+# victim-blaming findings of `check` per 1,000 words of the file: a file that blames her
+# this little can still be a partnership with her (i) and keep the children safe with her
+# (iii); one that blames her this much documents neither her efforts in full (vi) nor a
+# plan that keeps the children with her (iii). Set on the dev half (Edinburgh audit:
+# blame of the mother and a plan resting on her went together).
+FEW_BLAMING = 2.0
+MANY_BLAMING = 5.0
+# a plan holds him to account when it sets him goals of change, not one line among many
+# (set on the dev half: one goal went with "partly" three times in four)
+GOALS_HELD_TO_ACCOUNT = 2
 
 
 @dataclass
@@ -37,6 +47,7 @@ class Items:
     actions: Sequence[PlanAction]
     her_voice: Sequence[Evidence]  # sentences that record what she said, wants or asked
     him_seen: Sequence[Evidence]  # sentences where an agency spoke with him or he answered
+    blaming_per_1000_words: float = 0.0  # victim-blaming findings of `check` in the file
 
 
 def _criterion(cid: str, level: Level, reason: str, evidence: Sequence[Evidence]) -> Criterion:
@@ -64,18 +75,19 @@ def assess(items: Items) -> list[Criterion]:
 
 def _partnership(items: Items) -> Criterion:
     voice = list(items.her_voice)
-    her_tasks = [a for a in items.actions if a.who == "survivor"]
-    his_tasks = [a for a in items.actions if a.who == "perpetrator"]
     if not voice and not items.efforts:
         return _criterion("i", "not-evidenced", "her view is not recorded", [])
-    if len(voice) >= 3 and items.efforts and len(her_tasks) <= max(1, len(his_tasks)):
+    if len(voice) >= 3 and items.efforts and items.blaming_per_1000_words <= FEW_BLAMING:
         return _criterion(
-            "i", "met", "her view is recorded and the plan does not rest on her", voice
+            "i",
+            "met",
+            "her view and her efforts are recorded, and the file does not blame her",
+            voice,
         )
     return _criterion(
         "i",
         "partly",
-        "her view is recorded, but the plan rests on her or her view is thin",
+        "her view is recorded, but it is thin or the file's language blames her",
         voice or list(items.efforts),
     )
 
@@ -83,14 +95,14 @@ def _partnership(items: Items) -> Criterion:
 def _perpetrator(items: Items) -> Criterion:
     goals = [a for a in items.actions if a.behaviour_change_goal]
     his = [a for a in items.actions if a.who == "perpetrator"]
-    if goals:
-        return _criterion("ii", "met", "a behaviour-change goal is set for him", goals)
-    if his or items.him_seen:
+    if len(goals) >= GOALS_HELD_TO_ACCOUNT:
+        return _criterion("ii", "met", "behaviour-change goals are set for him", goals)
+    if goals or his or items.him_seen:
         return _criterion(
             "ii",
             "partly",
-            "he is seen or referred, with no behaviour-change goal",
-            [*his, *items.him_seen],
+            "he is seen or referred, with at most one behaviour-change goal",
+            [*goals, *his, *items.him_seen],
         )
     return _criterion("ii", "not-evidenced", "no intervention with him is recorded", [])
 
@@ -101,14 +113,18 @@ def _together(items: Items) -> Criterion:
     goals = [a for a in items.actions if a.behaviour_change_goal]
     if not items.actions:
         return _criterion("iii", "not-evidenced", "no plan is recorded", [])
-    if routes and not goals:
+    if items.blaming_per_1000_words >= MANY_BLAMING:
         return _criterion(
             "iii",
-            "not-evidenced" if len(routes) >= 2 else "partly",
-            "safety rests on separation, moving or the police",
-            routes,
+            "not-evidenced",
+            "the file's language blames her; the plan does not keep the children with her",
+            routes or list(items.actions),
         )
-    if goals and support:
+    if routes:
+        return _criterion(
+            "iii", "partly", "safety rests on separation, moving or the police", routes
+        )
+    if goals and support and items.blaming_per_1000_words <= FEW_BLAMING:
         return _criterion(
             "iii",
             "met",
@@ -152,13 +168,16 @@ def _harm_to_children(items: Items) -> Criterion:
 
 
 def _efforts(items: Items) -> Criterion:
-    if len(items.efforts) >= 3:
+    if len(items.efforts) >= 3 and items.blaming_per_1000_words < MANY_BLAMING:
         return _criterion(
             "vi", "met", f"{len(items.efforts)} protective efforts of hers recorded", items.efforts
         )
     if items.efforts:
         return _criterion(
-            "vi", "partly", "few of her protective efforts are recorded", items.efforts
+            "vi",
+            "partly",
+            "few of her protective efforts are recorded, or the file's language blames her",
+            items.efforts,
         )
     return _criterion("vi", "not-evidenced", "none of her protective efforts is recorded", [])
 
@@ -175,6 +194,10 @@ def _impact(items: Items) -> Criterion:
 
 
 def _intersections(items: Items) -> Criterion:
+    """Her issues read in the light of his abuse ("her anxiety since the assaults") are the
+    criterion's aim; her issues as culpability, or his as the cause of his abuse, its
+    failure. Met: factors recorded with none of the failure; partly: both; not evidenced:
+    only the failure, or no factor at all."""
     if not items.factors:
         return _criterion("viii", "not-evidenced", "no complicating factor is recorded", [])
     blaming = [
@@ -182,8 +205,24 @@ def _intersections(items: Items) -> Criterion:
         for f in items.factors
         if f.framing == "her-culpability" or (f.framing == "his-cause" and f.whose == "perpetrator")
     ]
-    if blaming:
+    in_context = [f for f in items.factors if f.framing == "his-cause" and f.whose == "survivor"]
+    if not blaming:
         return _criterion(
-            "viii", "partly", "her issues read as culpability or his as the cause", blaming
+            "viii",
+            "met",
+            "complicating factors recorded without blame",
+            in_context or items.factors,
         )
-    return _criterion("viii", "met", "complicating factors recorded without blame", items.factors)
+    if in_context:
+        return _criterion(
+            "viii",
+            "partly",
+            "some of her issues are read in the light of his abuse, others as blame",
+            [*in_context, *blaming],
+        )
+    return _criterion(
+        "viii",
+        "not-evidenced",
+        "her issues are read as culpability or his as the cause, never in context",
+        blaming,
+    )

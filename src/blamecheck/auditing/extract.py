@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from blamecheck.analysis import specificity
 from blamecheck.analysis.engine import Engine
+from blamecheck.analysis.grammar import is_negated, reporting_verb
 from blamecheck.analysis.roles import Role, RoleResolver, name_of
 from blamecheck.api import Block
 from blamecheck.auditing.lexicon import AuditLexicon, BehaviourEntry
@@ -510,8 +511,12 @@ class Extractor:
     def _framing(self, span: Span, whose: Whose, kind: FactorKind) -> Framing:
         words = {t.lower_ for t in span} | {t.lemma_.lower() for t in span}
         lex = self.lex.factors
-        if whose == "perpetrator" and words & lex.cause_words:
-            return "his-cause"
+        if whose == "perpetrator":
+            # "his depression is not the cause of his control" puts the factor in context
+            causes = [t for t in span if {t.lower_, t.lemma_.lower()} & lex.cause_words]
+            if any(not is_negated(t) and not self._his_account(t) for t in causes):
+                return "his-cause"
+            return "neutral"
         if whose == "survivor":
             his_act = any(
                 t.pos_ == "VERB" and self.role(self.actor(t)) == Role.PERPETRATOR for t in span
@@ -521,6 +526,12 @@ class Extractor:
             if words & lex.culpability_words:
                 return "her-culpability"
         return "neutral"
+
+    def _his_account(self, token: Token) -> bool:
+        """Whether ``token`` is in what he says ("he said it was because of his depression"):
+        his explanation, which the writer records, not the writer's framing."""
+        verb = reporting_verb(token)
+        return verb is not None and self.role(self.actor(verb)) == Role.PERPETRATOR
 
     # -- the plan -------------------------------------------------------------------------
 
