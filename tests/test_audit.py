@@ -89,19 +89,19 @@ def test_a_caseload_gives_a_summary_csv_and_html(tmp_path):
     proc = run_cli("audit", "--format", "csv", "--html", str(report), str(CASES / "dev"))
     assert proc.returncode == 1, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert len(rows) == 20 and rows[0]["case"] == "dev-001"
+    assert len(rows) == 24 and rows[0]["case"] == "dev-001"
     page = report.read_text(encoding="utf-8")
-    assert page.count('class="case"') == 20 and 'id="chart-criteria"' in page
+    assert page.count('class="case"') == 24 and 'id="chart-criteria"' in page
     text = run_cli("audit", str(CASES / "dev"))
     assert text.returncode == 1
-    assert "20" in text.stdout and "dev-020" in text.stdout
+    assert "24" in text.stdout and "dev-024" in text.stdout
 
 
 def test_a_folder_of_splits_is_read_as_one_caseload(tmp_path):
     # corpus/cases holds LABELLING.md beside dev/ and test/: a caseload, not a case
     proc = run_cli("audit", "--format", "json", str(CASES))
     assert proc.returncode == 1, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["cases"] == 40
+    assert json.loads(proc.stdout)["summary"]["cases"] == 44
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -155,11 +155,11 @@ def test_eval_audit_reports_agreement_and_item_scores():
     proc = run_cli("eval", "--audit", "--split", "dev", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(proc.stdout)
-    assert figures["cases"] == 20 and set(figures["criteria"]) == {
+    assert figures["cases"] == 24 and set(figures["criteria"]) == {
         "i", "ii", "iii", "iv", "v", "vi", "vii", "viii"
     }  # fmt: skip
     plan = figures["items"]["plan_actions"]
-    assert plan["labelled"] == 278 and plan["precision"] >= 0.9
+    assert plan["labelled"] == 354 and plan["precision"] >= 0.9
     text = run_cli("eval", "--audit", "--split", "dev")
     assert "criterion  agreement" in text.stdout and "targets" in text.stdout
 

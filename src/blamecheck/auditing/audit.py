@@ -137,9 +137,10 @@ class Auditor:
         )
 
     def _whose_acts(self, case: ReadCase) -> RoleResolver:
-        def acts(resolver: RoleResolver) -> int:
+        def acts(resolver: RoleResolver) -> list[str]:
             read = replace(case, resolver=resolver)
-            return len(Extractor(read, self.lexicon, self.analyzer.engine).behaviours())
+            found = Extractor(read, self.lexicon, self.analyzer.engine).behaviours()
+            return [b.text for b in found]
 
         docs = [doc for document in case.documents for doc in document.docs]
         return best_reading(case.resolver, docs, self._swapped_roles, self.lexicon, acts)

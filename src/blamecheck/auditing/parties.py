@@ -17,9 +17,9 @@ Names the team configures are authoritative: no reading is weighed then.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import permutations
 
 from spacy.tokens import Doc, Token
 
@@ -28,8 +28,12 @@ from blamecheck.auditing.lexicon import AuditLexicon
 
 MIN_ACTS = 3  # a reading other than the defaults shows at least this many abusive acts
 MARGIN = 2.0  # ... and this many times those of the reading it replaces
-MIN_ATTACKS = 2  # her attacks or threats on him the file must record before a swap
+# between the two adults of a one-gender couple, already a strong prior (titled alike),
+# the acts that name their doer decide at a smaller margin (set on the dev half)
+PAIR_MARGIN = 1.5
+MIN_ATTACKS = 2  # a woman's attacks or threats on a man the file records before a swap
 MAX_ADULTS = 3  # titled adults of one gender weighed in pairs; more are professionals
+_WORD = re.compile(r"[^\W\d_]+")
 _TARGET_PREPS = frozenset({"at", "against", "into", "onto", "on", "towards", "toward", "over"})
 
 
@@ -38,36 +42,56 @@ def best_reading(
     docs: list[Doc],
     swapped: RoleLexicon,
     lexicon: AuditLexicon,
-    acts: Callable[[RoleResolver], int],
+    acts: Callable[[RoleResolver], list[str]],
 ) -> RoleResolver:
     """The resolver to audit the case with: ``default`` (the defaults, learnt from
-    ``docs``) unless the case's own words clearly say otherwise. ``acts`` counts the abusive
-    acts extracted under a resolver."""
-    base = acts(default)
-    attacks = _attacks(docs, default, _attack_verbs(lexicon))
-    hers, his = attacks[Role.SURVIVOR], attacks[Role.PERPETRATOR]
+    ``docs``) unless the case's own words clearly say otherwise. ``acts`` gives the text of
+    each abusive act extracted under a resolver."""
+    base = len(acts(default))
+    genders = _Genders(docs, default)
+    attacks = _attacks(docs, genders, _attack_verbs(lexicon))
+    hers, his = attacks["female"], attacks["male"]
     if hers >= MIN_ATTACKS and hers >= MARGIN * his:
         reading = _learnt(RoleResolver(swapped), docs)
-        if _clearly_more(acts(reading), base):
+        if _clearly_more(len(acts(reading)), base):
             return reading
     for gender in ("female", "male"):
-        adults = _titled_adults(docs, default, gender)
-        other = _titled_adults(docs, default, "male" if gender == "female" else "female")
+        adults = genders.adults[gender]
+        other = genders.adults["male" if gender == "female" else "female"]
         if other or not 2 <= len(adults) <= MAX_ADULTS:
             continue
-        counted: dict[tuple[str, str], tuple[int, RoleResolver]] = {}
-        for uses, survives in permutations(adults.values(), 2):
+        words = {full: set(full.lower().split()) for full in adults.values()}
+        mentioned = Counter(
+            full for doc in docs for t in doc for full, ws in words.items() if t.lower_ in ws
+        )
+        counted: dict[str, tuple[int, RoleResolver]] = {}
+        for uses in words:
+            # the survivor is the other adult the file speaks of most (not a professional)
+            survives = max((w for w in words if w != uses), key=lambda w: mentioned[w])
             names = {uses: Role.PERPETRATOR, survives: Role.SURVIVOR}
             reading = _learnt(RoleResolver(default.lex, names, same_gender=True), docs)
-            counted[uses, survives] = (acts(reading), reading)
-        (uses, survives), (found, reading) = max(counted.items(), key=lambda kv: kv[1][0])
-        if _clearly_more(found, base) and _clearly_more(found, counted[survives, uses][0]):
+            # with one gender, "she" tells nobody apart: weigh the acts whose first named
+            # adult is the one read as using abuse ("Kerry reads Nomvula's messages")
+            named = sum(_first_named(text, words) == uses for text in acts(reading))
+            counted[uses] = (named, reading)
+        ranked = sorted(counted.items(), key=lambda kv: kv[1][0], reverse=True)
+        (uses, (found, reading)), runner_up = ranked[0], ranked[1][1][0]
+        if _clearly_more(found, base) and _clearly_more(found, runner_up, PAIR_MARGIN):
             return reading
     return default
 
 
-def _clearly_more(found: int, than: int) -> bool:
-    return found >= MIN_ACTS and found >= MARGIN * than and found > than
+def _first_named(text: str, words: dict[str, set[str]]) -> str | None:
+    """The adult (by full name) whose name comes first in ``text``."""
+    for word in _WORD.findall(text.lower()):
+        for full, ws in words.items():
+            if word in ws:
+                return full
+    return None
+
+
+def _clearly_more(found: int, than: int, margin: float = MARGIN) -> bool:
+    return found >= MIN_ACTS and found >= margin * than and found > than
 
 
 def _learnt(resolver: RoleResolver, docs: list[Doc]) -> RoleResolver:
@@ -83,10 +107,42 @@ def _attack_verbs(lexicon: AuditLexicon) -> frozenset[str]:
     return frozenset(verbs - lexicon.benign_verbs)
 
 
-def _attacks(docs: Iterable[Doc], resolver: RoleResolver, verbs: frozenset[str]) -> Counter[Role]:
-    """How many attacks or threats each adult is written doing to the other ("his wife had
-    thrown a mug at him", "Mr Kerr pushed Ms Brooks"), by the attacker's role."""
-    found: Counter[Role] = Counter()
+class _Genders:
+    """The gender each mention of an adult carries in the case's own words: a pronoun, a
+    gendered noun ("his wife", "the mother") or a name written after a title ("Ms Pryce",
+    "Rhiannon Pryce" once "Ms Pryce" is written). Names the resolver bound are not used: a
+    role is what the swap is deciding."""
+
+    def __init__(self, docs: list[Doc], default: RoleResolver):
+        self.words: dict[str, str] = {}
+        for party in (default.lex.survivor, default.lex.perpetrator):
+            gendered = [w for w in party.nouns if w not in party.ungendered]
+            for word in (*party.pronouns, *gendered):
+                self.words[word.lower()] = party.gender
+        self.adults = {g: _titled_adults(docs, default, g) for g in ("female", "male")}
+        self.names: dict[str, str] = {}
+        shared: set[str] = set()
+        for gender, adults in self.adults.items():
+            for surname, full in adults.items():
+                for word in {surname, *full.lower().split()}:
+                    if self.names.get(word, gender) != gender:
+                        shared.add(word)  # "Mr" and "Ms Reid": the surname tells neither
+                    self.names[word] = gender
+        for word in shared:
+            del self.names[word]
+
+    def of(self, token: Token) -> str | None:
+        word = self.words.get(token.lower_)  # "Mum threw it at Dad": PROPN to the parser
+        if word is None and token.pos_ == "PROPN":
+            return self.names.get(token.lower_)
+        return word
+
+
+def _attacks(docs: Iterable[Doc], genders: _Genders, verbs: frozenset[str]) -> Counter[str]:
+    """How many attacks or threats a woman is written doing to a man, and a man to a woman
+    ("his wife had thrown a mug at him", "Mr Kerr pushed Ms Brooks"), by the attacker's
+    gender."""
+    found: Counter[str] = Counter()
     for doc in docs:
         for verb in doc:
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in verbs:
@@ -94,13 +150,10 @@ def _attacks(docs: Iterable[Doc], resolver: RoleResolver, verbs: frozenset[str])
             if any(c.dep_ == "neg" for c in verb.children):
                 continue  # "Dad didn't do anything"
             actor = _subject(verb)
-            if actor is None:
+            doer = genders.of(actor) if actor is not None else None
+            if doer is None:
                 continue
-            doer = resolver.role_of(actor)
-            if doer not in (Role.SURVIVOR, Role.PERPETRATOR):
-                continue
-            other = Role.PERPETRATOR if doer == Role.SURVIVOR else Role.SURVIVOR
-            if any(resolver.role_of(t) == other for t in _targets(verb)):
+            if any(genders.of(t) not in (None, doer) for t in _targets(verb)):
                 found[doer] += 1
     return found
 
