@@ -96,3 +96,24 @@ def headless_chromium(profile: Path, window: str) -> list[str]:
         f"--user-data-dir={profile}",
         f"--window-size={window}",
     ]
+
+
+def chromium_dom(command: list[str], page: Path) -> str:
+    """The page's DOM after Chromium (``command`` from headless_chromium) ran its scripts."""
+    return subprocess.run(
+        [*command, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
+def chromium_screenshot(command: list[str], page: Path, shot: Path) -> None:
+    """A PNG of the page at the window size of ``command``, written to ``shot``."""
+    subprocess.run(
+        [*command, "--hide-scrollbars", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )

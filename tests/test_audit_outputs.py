@@ -11,7 +11,6 @@ import csv
 import io
 import re
 import struct
-import subprocess
 import zlib
 from html.parser import HTMLParser
 from typing import Any, TypeVar
@@ -42,7 +41,7 @@ from blamecheck.surfaces.formats.audit_csv import BASE_COLUMNS, caseload_csv
 from blamecheck.surfaces.formats.audit_html import caseload_html
 from blamecheck.surfaces.formats.audit_text import render_case, render_caseload
 
-from .conftest import headless_chromium
+from .conftest import chromium_dom, chromium_screenshot, headless_chromium
 
 REFERRAL, NOTE, PLAN = "referral.txt", "notes/home-visit.md", "safety-plan.docx"
 DATES = {REFERRAL: "2024-01-08", NOTE: "2024-02-14", PLAN: "2024-03-02"}
@@ -693,13 +692,7 @@ def test_the_page_renders_offline_in_chromium_with_its_charts(tmp_path, caseload
     measured = tmp_path / "measured.html"
     measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
     command = headless_chromium(tmp_path / "profile", "1280,2000")
-    dom = subprocess.run(
-        [*command, "--dump-dom", measured.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = chromium_dom(command, measured)
     assert dom.count('<svg role="img"') == 3
     for fid in ("chart-criteria", "chart-impacts", "chart-plan"):
         assert f'<figure id="{fid}">' in dom
@@ -719,12 +712,7 @@ def test_the_page_renders_offline_in_chromium_with_its_charts(tmp_path, caseload
     assert table_overflow <= 0  # the table of cases fits the page's column
 
     shot = tmp_path / "shot.png"
-    subprocess.run(
-        [*command, "--hide-scrollbars", f"--screenshot={shot}", page_path.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    chromium_screenshot(command, page_path, shot)
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
     width, height, bpp, rows = _pixels(shot.read_bytes())
     assert (width, height) == (1280, 2000)

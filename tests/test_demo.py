@@ -4,12 +4,18 @@ page that opens offline in headless Chromium with each pair side by side."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from blamecheck.analysis.packs import PackSet
 
-from .conftest import SAMPLE, headless_chromium, invoke, run_cli
+from .conftest import (
+    SAMPLE,
+    chromium_dom,
+    chromium_screenshot,
+    headless_chromium,
+    invoke,
+    run_cli,
+)
 
 TABLE = PackSet.load().table
 assert TABLE is not None
@@ -129,13 +135,7 @@ def test_demo_page_opens_offline_in_chromium_with_each_pair_side_by_side(tmp_pat
     measured = tmp_path / "measured.html"
     measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
     command = headless_chromium(tmp_path / "profile", "1400,1000")
-    dom = subprocess.run(
-        [*command, "--dump-dom", measured.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = chromium_dom(command, measured)
     layout = re.search(r'data-layout="([^"]*)"', dom)
     assert layout, "the page did not render"
     rows = [tuple(int(v) for v in row.split(",")) for row in layout.group(1).split(";")]
@@ -147,12 +147,7 @@ def test_demo_page_opens_offline_in_chromium_with_each_pair_side_by_side(tmp_pat
         assert d_width > 400 and c_width > 400  # readable columns, not squeezed
     # and a screenshot of the untouched page, as the README shows
     shot = tmp_path / "demo.png"
-    subprocess.run(
-        [*command, "--hide-scrollbars", f"--screenshot={shot}", page_path.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    chromium_screenshot(command, page_path, shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
 
