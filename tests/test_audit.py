@@ -151,6 +151,17 @@ def test_the_report_is_never_written_over_an_input(tmp_path):
     assert target.read_bytes() == before
 
 
+def _audit_note(tmp_path: Path, text: str) -> dict:
+    """`blamecheck audit --format json` on a one-note case written for a test."""
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "note.txt").write_text(text, encoding="utf-8")
+    proc = run_cli("audit", "--format", "json", str(case))
+    assert proc.returncode in (0, 1), proc.stderr
+    (audit,) = json.loads(proc.stdout)["cases"]
+    return audit
+
+
 def test_eval_audit_reports_agreement_and_item_scores():
     proc = run_cli("eval", "--audit", "--split", "dev", "--format", "json")
     assert proc.returncode == 0, proc.stderr
@@ -160,27 +171,65 @@ def test_eval_audit_reports_agreement_and_item_scores():
     }  # fmt: skip
     plan = figures["items"]["plan_actions"]
     assert plan["labelled"] == 354 and plan["precision"] >= 0.9
+    assert figures["second_auditor"] is None  # the dev half is labelled once
     text = run_cli("eval", "--audit", "--split", "dev")
     assert "criterion  agreement" in text.stdout and "targets" in text.stdout
+
+
+def test_eval_audit_sets_the_second_auditor_beside_the_audit():
+    proc = run_cli("eval", "--audit", "--split", "test", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    second = json.loads(proc.stdout)["second_auditor"]
+    assert second["cases"] == 20 and set(second["items"]) == {
+        "behaviours", "impacts", "protective_efforts", "complicating_factors", "plan_actions"
+    }  # fmt: skip
+    assert all(0.0 <= v <= 1.0 for v in second["criteria"].values())
+    text = run_cli("eval", "--audit", "--split", "test").stdout
+    assert "second auditor (20 cases)" in text and "second auditor P / R" in text
+
+
+def test_an_impact_is_an_effect_on_a_child_not_her_care_nor_a_visit(tmp_path):
+    """A sentence counts as an impact when something is wrong for a child: not a child's
+    ordinary day ("development is on track"), a visit ("asked to see me"), or her care of
+    them ("she has kept Lacey's attendance at 97%"), which is one of her efforts. A police
+    log's "Call from <her>" and the care a visitor sees are her efforts too."""
+    audit = _audit_note(
+        tmp_path,
+        "Date: 2024-03-01\n\n"
+        "Mother: Kerry Lynch. Father: Jamie Boyle. Children: Lacey (8), Reece (3).\n\n"
+        "Call at 23:50 from Kerry LYNCH (29) requesting police. Jamie Boyle pushed her.\n\n"
+        "Reece's development is on track. Lacey asked to see me. Ms Lynch has kept Lacey's school"
+        " attendance at 97%. The children were clean and the house was tidy.\n\n"
+        "Since the incident Lacey has stopped going to football. Lacey has been wetting the"
+        " bed.\n",
+    )
+    impacts = " | ".join(
+        i["text"]
+        for i in (
+            *audit["generic_impacts"],
+            *(i for c in audit["children"] for i in (*c["specific"], *c["generic"])),
+        )
+    )
+    assert "stopped going to football" in impacts and "wetting the bed" in impacts
+    assert "on track" not in impacts and "asked to see me" not in impacts
+    assert "97%" not in impacts
+    efforts = " | ".join(e["text"] for e in audit["efforts"])
+    assert "Call at 23:50 from Kerry LYNCH" in efforts
+    assert "The children were clean" in efforts and "97%" in efforts
 
 
 def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
     """A refusal, what he tells her and what he takes of hers are his acts; what she will do,
     might do or reports is not an effort of hers, what she did is."""
-    case = tmp_path / "case"
-    case.mkdir()
-    (case / "note.txt").write_text(
+    audit = _audit_note(
+        tmp_path,
         "Date: 2024-03-01\n\n"
         "Mother: Amy Hale. Father: Ross Hale. Child: Leo (6).\n\n"
         "Amy said Ross does not allow visitors when he is out. Ross tells her she is 'useless'."
         " Ross took her passport. Ross has agreed to attend a programme.\n\n"
         "Amy changed the locks and walked Leo to school every day. Amy reported that Ross"
         " reads her messages. Amy will call the police if Ross comes back.\n",
-        encoding="utf-8",
     )
-    proc = run_cli("audit", "--format", "json", str(case))
-    assert proc.returncode in (0, 1), proc.stderr
-    (audit,) = json.loads(proc.stdout)["cases"]
     acts = " | ".join(b["text"] for b in audit["behaviours"])
     assert "does not allow visitors" in acts
     assert "tells her she is 'useless'" in acts

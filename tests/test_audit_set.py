@@ -67,3 +67,31 @@ def test_a_missing_criterion_or_unknown_type_is_refused(tmp_path: Path):
     (folder / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
     with pytest.raises(InputError, match=r"labels\.json: .*type"):
         load_case(folder)
+
+
+def test_a_second_auditor_labelled_the_test_half_blind_and_is_scored_like_the_audit():
+    """Every test case carries a second auditor's labels (labels.second.json), checked as the
+    first are; scored against themselves they agree fully, against the first they do not, so
+    the figures measure two readers, not one file twice."""
+    from blamecheck.surfaces.audit_eval import answer_of_labels, score, second_auditor
+
+    cases = load_split(CASES, "test")
+    assert all(case.second is not None for case in cases)
+    itself = score([(c, answer_of_labels(c, c.labels)) for c in cases])
+    assert all(itself.agreement(name) == 1.0 for name in CRITERIA)
+    assert all(s.precision == 1.0 and s.recall == 1.0 for s in itself.items.values())
+    second = second_auditor(cases)
+    assert second is not None and second.cases == len(cases)
+    assert min(second.agreement(name) for name in CRITERIA) < 1.0
+    assert all(0.5 < s.recall < 1.0 or s.recall == 1.0 for s in second.items.values())
+    assert any(s.precision < 1.0 for s in second.items.values())
+    assert second_auditor(load_split(CASES, "dev")) is None  # no dev case is labelled twice
+
+
+def test_a_second_auditors_quote_not_in_its_document_is_refused(tmp_path: Path):
+    folder = _copy(tmp_path)
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    labels["impacts"][0]["quote"] = "words the file never held"
+    (folder / "labels.second.json").write_text(json.dumps(labels), encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels\.second\.json: a quote is not word for word"):
+        load_case(folder)

@@ -36,6 +36,10 @@ MANY_BLAMING = 5.0
 # a plan holds him to account when it sets him goals of change, not one line among many
 # (set on the dev half: one goal went with "partly" three times in four)
 GOALS_HELD_TO_ACCOUNT = 2
+# the full impact on each child is documented when more than one statement ties his
+# behaviour to a named child and an effect; one such statement among generic ones is "partly"
+# (set on the dev half: one specific statement went with "partly" three times in four)
+SPECIFIC_IMPACTS = 2
 
 
 @dataclass
@@ -184,12 +188,17 @@ def _efforts(items: Items) -> Criterion:
 
 def _impact(items: Items) -> Criterion:
     specific = [i for i in items.impacts if i.specific]
-    if specific:
+    if len(specific) >= SPECIFIC_IMPACTS:
         return _criterion(
             "vii", "met", "the effect of his behaviour on a named child is recorded", specific
         )
     if items.impacts:
-        return _criterion("vii", "partly", "child impact recorded only generally", items.impacts)
+        return _criterion(
+            "vii",
+            "partly",
+            "child impact recorded only generally, or once for a named child",
+            specific + [i for i in items.impacts if not i.specific],
+        )
     return _criterion("vii", "not-evidenced", "no effect on any child is recorded", [])
 
 

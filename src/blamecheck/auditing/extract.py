@@ -344,36 +344,74 @@ class Extractor:
 
     def efforts(self) -> list[Effort]:
         found: list[Effort] = []
-        lex = self.lex.efforts
         for sentence in self.sentences:
-            if sentence.in_plan or _is_plan_form(sentence.span):
-                continue
-            for token in sentence.span:
-                lemma = token.lemma_.lower()
-                if token.pos_ == "VERB" and lemma in lex.verbs:
-                    actor = self.actor(token)
-                    if actor is None or self.role(actor) != Role.SURVIVOR or _negated(token):
-                        continue
-                    if self._not_done(token) or self._not_hers(token):
-                        continue
-                    if lemma in lex.reports and any(c.dep_ == "ccomp" for c in token.children):
-                        continue  # "she reports that he ...": what she says is the item
-                    needs = lex.needs_object.get(lemma)
-                    if needs is not None and not any(
-                        t.lower_ in needs or t.lemma_.lower() in needs
-                        for t in token.subtree
-                        if t.i != token.i
-                    ):
-                        continue
-                    if lemma in {"say", "tell"} and _only_speech(token):
-                        continue
-                    start, end = _clause(token, actor)
-                    found.append(Effort(**sentence.evidence(start, end)))
-                elif token.pos_ == "ADJ" and token.lower_ in lex.adjectives:
-                    subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
-                    if subject is not None and self.role(subject) == Role.SURVIVOR:
-                        found.append(Effort(**sentence.evidence()))
+            found.extend(self._efforts_in(sentence))
         return _merge_nested(found)
+
+    def _efforts_in(self, sentence: Sentence) -> list[Effort]:
+        found: list[Effort] = []
+        for token in self._effort_words(sentence):
+            actor = self.actor(token) if token.pos_ == "VERB" else None
+            if actor is not None:
+                start, end = _clause(token, actor)
+                found.append(Effort(**sentence.evidence(start, end)))
+            else:  # an adjective, a log's call, the care a visitor sees: the whole sentence
+                found.append(Effort(**sentence.evidence()))
+        return found
+
+    def _effort_words(self, sentence: Sentence) -> Iterator[Token]:
+        """The verbs (or adjectives: "she was protective") that say what she does for the
+        children."""
+        lex = self.lex.efforts
+        if sentence.in_plan or _is_plan_form(sentence.span):
+            return
+        for token in sentence.span:
+            lemma = token.lemma_.lower()
+            if lemma in lex.calls and not any(c.dep_ in _SUBJECTS for c in token.children):
+                # a log's "Call at 22:41 from Kerry LYNCH" (the small parser reads a verb)
+                callers = (g for c in token.children if c.lower_ == "from" for g in c.children)
+                if any(self.role(g) == Role.SURVIVOR for g in callers):
+                    yield token
+                    continue
+            if token.pos_ == "VERB" and lemma in lex.verbs:
+                actor = self.actor(token)
+                if actor is None or self.role(actor) != Role.SURVIVOR or _negated(token):
+                    continue
+                if self._not_done(token) or self._not_hers(token):
+                    continue
+                if lemma in lex.reports and any(c.dep_ == "ccomp" for c in token.children):
+                    continue  # "she reports that he ...": what she says is the item
+                needs = lex.needs_object.get(lemma)
+                if needs is not None and not any(
+                    t.lower_ in needs or t.lemma_.lower() in needs
+                    for t in token.subtree
+                    if t.i != token.i
+                ):
+                    continue
+                if lemma in {"say", "tell"} and _only_speech(token):
+                    continue
+                yield token
+            elif token.pos_ == "ADJ" and token.lower_ in lex.adjectives:
+                subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None and self.role(subject) == Role.SURVIVOR:
+                    yield token
+            elif token.lower_ in lex.care_states and not _negated(token) and self._care_seen(token):
+                yield token
+
+    def _care_seen(self, state: Token) -> bool:
+        """Whether a word of care ("clean", "tidy", "well presented") is said of the home or
+        of the children: the care a visitor sees, though the sentence names no one doing it."""
+        clause = state
+        while clause.dep_ in ("acomp", "conj", "advmod", "oprd") and clause.head.i != clause.i:
+            clause = clause.head
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if state.dep_ == "amod":
+            subjects.append(state.head)
+        homes = self.lex.efforts.homes
+        return any(
+            s.lemma_.lower() in homes or s.lower_ in homes or self.role(s) == Role.CHILD
+            for s in subjects
+        )
 
     # -- effects on the children ----------------------------------------------------------
 
@@ -393,6 +431,10 @@ class Extractor:
                 continue
             if _heading_like(span):
                 continue
+            if not self._troubled(span):
+                continue  # "Jayden's development is on track", "Carys asked to see me"
+            if self._about_her_care(sentence):
+                continue  # her care of a child, not an effect of his abuse on the child
             named = next(
                 (t for t in children if t.pos_ == "PROPN" or t.lower_ in {"he", "she"}), None
             )
@@ -417,6 +459,31 @@ class Extractor:
                 )
             )
         return found
+
+    def _troubled(self, span: Span) -> bool:
+        """Whether the sentence says something is wrong: an effect word that is not merely an
+        area of a child's life, or a word of trouble beside one ("stopped going to school")."""
+        lex = self.lex.impacts
+
+        def has(words: frozenset[str], token: Token) -> bool:
+            return token.lower_ in words or token.lemma_.lower() in words
+
+        effects = [t for t in span if has(self._effects, t)]
+        if any(not has(lex.domains, t) for t in effects):
+            return True
+        return any(has(lex.trouble, t) for t in span)
+
+    def _about_her_care(self, sentence: Sentence) -> bool:
+        """A sentence whose main verb is one of her efforts ("She has kept Lacey's attendance
+        at 97%") and which does not name him speaks of her care, not of his abuse's effect."""
+        main = sentence.span.root
+        for token in self._effort_words(sentence):
+            verb = token if token.pos_ == "VERB" else token.head
+            while verb.dep_ == "conj" and verb.head.i != verb.i:
+                verb = verb.head
+            if verb.i == main.i:
+                return not any(self.role(t) == Role.PERPETRATOR for t in sentence.span)
+        return False
 
     def _effect_on_child(self, span: Span, children: list[Token]) -> bool:
         """Whether an effect word, or a word of harm, is said of a child: the child is the

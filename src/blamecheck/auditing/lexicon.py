@@ -46,12 +46,17 @@ class Efforts(_Strict):
     reports: frozenset[str]
     needs_object: dict[str, frozenset[str]] = {}
     adjectives: frozenset[str] = frozenset()
+    calls: frozenset[str] = frozenset()  # "Call from Kerry LYNCH": her call, a log's noun
+    care_states: frozenset[str] = frozenset()  # "the children were clean": her care, seen
+    homes: frozenset[str] = frozenset()  # what care_states are said of, with the children
 
 
 class Impacts(_Strict):
     effects: frozenset[str]
     harm_words: frozenset[str]
     generic_nouns: frozenset[str]
+    domains: frozenset[str] = frozenset()  # areas of a child's life, effects only when troubled
+    trouble: frozenset[str] = frozenset()  # what makes them one: "stopped", "late", "not"
 
 
 class Factors(_Strict):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blamecheck.auditing.model import CRITERIA, CaseAudit, Evidence
-from blamecheck.surfaces.audit_set import Case, Quote
+from blamecheck.surfaces.audit_set import Case, CaseLabels, Quote
 
 ITEM_KINDS = ("behaviours", "impacts", "protective_efforts", "complicating_factors", "plan_actions")
 TARGETS = {"agreement": 0.85, "precision": 0.9, "recall": 0.8}  # issue 17, on the test half
@@ -58,18 +58,75 @@ class AuditScore:
         return self.agree[criterion] / self.cases if self.cases else 1.0
 
 
-def audit_items(audit: CaseAudit) -> dict[str, list[Evidence]]:
+@dataclass(frozen=True)
+class Item:
+    """One extracted or labelled item, where it is written."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: str | None = None  # a behaviour's type
+    specific: bool | None = None  # whether an impact is specific
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one reader of a case says of it: the audit, or a second auditor."""
+
+    levels: dict[str, str]
+    items: dict[str, list[Item]]
+
+
+def answer_of_audit(audit: CaseAudit) -> Answer:
     impacts = [
         *audit.generic_impacts,
         *(i for c in audit.children for i in (*c.specific, *c.generic)),
     ]
-    return {
-        "behaviours": list(audit.behaviours),
+    kinds: dict[str, Sequence[Evidence]] = {
+        "behaviours": audit.behaviours,
         "impacts": impacts,
-        "protective_efforts": list(audit.efforts),
-        "complicating_factors": list(audit.factors),
-        "plan_actions": list(audit.plan.actions),
+        "protective_efforts": audit.efforts,
+        "complicating_factors": audit.factors,
+        "plan_actions": audit.plan.actions,
     }
+    return Answer(
+        levels={c.id: c.level for c in audit.criteria},
+        items={
+            kind: [
+                Item(
+                    e.doc,
+                    e.start,
+                    e.end,
+                    e.text,
+                    getattr(e, "type", None),
+                    getattr(e, "specific", None),
+                )
+                for e in found
+            ]
+            for kind, found in kinds.items()
+        },
+    )
+
+
+def answer_of_labels(case: Case, labels: CaseLabels) -> Answer:
+    """A second auditor's labels read as an answer, each quote where it first occurs."""
+    items: dict[str, list[Item]] = {}
+    for kind in ITEM_KINDS:
+        items[kind] = []
+        for q in getattr(labels, kind):
+            start = case.documents[q.doc].find(q.quote)
+            items[kind].append(
+                Item(
+                    q.doc,
+                    start,
+                    start + len(q.quote),
+                    q.quote,
+                    getattr(q, "type", None),
+                    getattr(q, "specific", None),
+                )
+            )
+    return Answer(levels={c: labels.criteria[c].level.value for c in CRITERIA}, items=items)
 
 
 def _ranges(case: Case, quote: Quote) -> list[tuple[int, int]]:
@@ -81,25 +138,25 @@ def _ranges(case: Case, quote: Quote) -> list[tuple[int, int]]:
     return found
 
 
-def _overlaps(item: Evidence, ranges: Iterable[tuple[int, int]]) -> bool:
+def _overlaps(item: Item, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(item.start < end and start < item.end for start, end in ranges)
 
 
-def score(pairs: Sequence[tuple[Case, CaseAudit]]) -> AuditScore:
+def score(pairs: Sequence[tuple[Case, Answer]]) -> AuditScore:
+    """Each answer against the case's (first) labels."""
     result = AuditScore()
-    for case, audit in pairs:
+    for case, answer in pairs:
         result.cases += 1
         labels = case.labels
-        got = {c.id: c.level for c in audit.criteria}
+        got = answer.levels
         for cid in CRITERIA:
             want = labels.criteria[cid].level.value
             result.agree[cid] += got.get(cid) == want
             key = (want, got.get(cid, "?"))
             result.confusion[cid][key] = result.confusion[cid].get(key, 0) + 1
-        predicted = audit_items(audit)
         for kind in ITEM_KINDS:
             wanted: list[Quote] = list(getattr(labels, kind))
-            items = predicted[kind]
+            items = answer.items[kind]
             s = result.items[kind]
             label_ranges = [(q, _ranges(case, q)) for q in wanted]
             s.predicted += len(items)
@@ -112,12 +169,11 @@ def score(pairs: Sequence[tuple[Case, CaseAudit]]) -> AuditScore:
                         result.type_compared += 1
                         result.type_agree += any(
                             getattr(q, "type", None) == item.type for q in hits
-                        )  # type: ignore[attr-defined]
+                        )
                     if kind == "impacts":
                         result.specific_compared += 1
                         result.specific_agree += any(
-                            getattr(q, "specific", None) == item.specific
-                            for q in hits  # type: ignore[attr-defined]
+                            getattr(q, "specific", None) == item.specific for q in hits
                         )
                 else:
                     s.extras.append((labels.case, item.doc, item.text))
@@ -129,6 +185,12 @@ def score(pairs: Sequence[tuple[Case, CaseAudit]]) -> AuditScore:
     return result
 
 
+def second_auditor(cases: Sequence[Case]) -> AuditScore | None:
+    """The second auditor against the first, on the cases labelled twice (None if none)."""
+    pairs = [(c, answer_of_labels(c, c.second)) for c in cases if c.second is not None]
+    return score(pairs) if pairs else None
+
+
 def meets_targets(result: AuditScore) -> bool:
     return all(result.agreement(c) >= TARGETS["agreement"] for c in CRITERIA) and all(
         result.items[k].precision >= TARGETS["precision"]
@@ -137,10 +199,8 @@ def meets_targets(result: AuditScore) -> bool:
     )
 
 
-def as_dict(result: AuditScore, split: str) -> dict[str, object]:
-    """The figures as JSON: what a dashboard or a regression check reads."""
+def _figures(result: AuditScore) -> dict[str, object]:
     return {
-        "split": split,
         "cases": result.cases,
         "criteria": {c: round(result.agreement(c), 4) for c in CRITERIA},
         "items": {
@@ -152,20 +212,50 @@ def as_dict(result: AuditScore, split: str) -> dict[str, object]:
             }
             for kind, s in result.items.items()
         },
-        "targets": TARGETS,
-        "targets_met": meets_targets(result),
     }
 
 
-def report(result: AuditScore, split: str, directory: Path, errors: bool = False) -> str:
-    lines = [f"audit set {directory}/{split}: {result.cases} cases", "", "criterion  agreement"]
+def as_dict(result: AuditScore, split: str, second: AuditScore | None = None) -> dict[str, object]:
+    """The figures as JSON: what a dashboard or a regression check reads. ``second_auditor``
+    is the second auditor scored against the first on the cases labelled twice (or null)."""
+    return {
+        "split": split,
+        **_figures(result),
+        "targets": TARGETS,
+        "targets_met": meets_targets(result),
+        "second_auditor": None if second is None else _figures(second),
+    }
+
+
+def report(
+    result: AuditScore,
+    split: str,
+    directory: Path,
+    errors: bool = False,
+    second: AuditScore | None = None,
+) -> str:
+    """The figures as a table; with a second auditor, their figures in a column beside the
+    audit's, as the ceiling two careful people reach on the same files."""
+    side = f"  second auditor ({second.cases} cases)" if second else ""
+    lines = [
+        f"audit set {directory}/{split}: {result.cases} cases",
+        "",
+        f"criterion  agreement{side}",
+    ]
     for cid in CRITERIA:
-        lines.append(f"  {cid:<8} {result.agreement(cid):.2f}")
-    lines += ["", "items                 precision  recall  (extracted/labelled)"]
+        other = f"  {second.agreement(cid):>9.2f}" if second else ""
+        lines.append(f"  {cid:<8} {result.agreement(cid):>9.2f}{other}")
+    side = "  second auditor P / R" if second else ""
+    lines += ["", f"items                 precision  recall  (extracted/labelled){side}"]
     for kind in ITEM_KINDS:
         s = result.items[kind]
+        counts = f"({s.predicted}/{s.labelled})"
+        other = ""
+        if second:
+            o = second.items[kind]
+            other = f"  {o.precision:>14.2f} / {o.recall:.2f}"
         lines.append(
-            f"  {kind:<20} {s.precision:>9.2f}  {s.recall:>6.2f}  ({s.predicted}/{s.labelled})"
+            f"  {kind:<20} {s.precision:>9.2f}  {s.recall:>6.2f}  {counts:<21}{other}".rstrip()
         )
     if result.type_compared:
         lines.append(

@@ -2,7 +2,8 @@
 
 Loading validates what a score would otherwise trust silently: every key and value the guide
 allows, every quote found word for word in the document it names, each case on one side only.
-The future `blamecheck eval --audit` scores `blamecheck audit` against these labels.
+`blamecheck eval --audit` scores `blamecheck audit` against these labels, and a second
+auditor's labels (where a case has them) against the first.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from blamecheck.auditing.model import (
 from blamecheck.errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
+SECOND_LABELS = "labels.second.json"
 
 
 class Level(StrEnum):
@@ -119,6 +121,9 @@ class Case(BaseModel):
     folder: Path
     documents: dict[str, str]
     labels: CaseLabels
+    # a second auditor's labels of the same file, made without seeing the first
+    # (labels.second.json): how far two careful auditors agree is the ceiling of any score
+    second: CaseLabels | None = None
 
 
 def load_case(folder: Path) -> Case:
@@ -128,23 +133,29 @@ def load_case(folder: Path) -> Case:
         for path in sorted(folder.iterdir())
         if path.suffix in DOCUMENT_SUFFIXES
     }
-    labels_path = folder / "labels.json"
+    labels = _read_labels(folder / "labels.json", documents)
+    second_path = folder / SECOND_LABELS
+    second = _read_labels(second_path, documents) if second_path.exists() else None
+    return Case(folder=folder, documents=documents, labels=labels, second=second)
+
+
+def _read_labels(path: Path, documents: dict[str, str]) -> CaseLabels:
     try:
-        labels = CaseLabels.model_validate(json.loads(labels_path.read_text(encoding="utf-8")))
+        labels = CaseLabels.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
-        raise InputError(f"{labels_path}: no labels") from None
+        raise InputError(f"{path}: no labels") from None
     except (json.JSONDecodeError, ValidationError) as exc:
         first = str(exc).splitlines()[0 if isinstance(exc, json.JSONDecodeError) else 1 : 3]
-        raise InputError(f"{labels_path}: {' '.join(s.strip() for s in first)}") from None
-    if labels.case != folder.name:
-        raise InputError(f"{labels_path}: case '{labels.case}' is not the folder's name")
+        raise InputError(f"{path}: {' '.join(s.strip() for s in first)}") from None
+    if labels.case != path.parent.name:
+        raise InputError(f"{path}: case '{labels.case}' is not the folder's name")
     for quote in labels.quotes():
         text = documents.get(quote.doc)
         if text is None:
-            raise InputError(f"{labels_path}: names a document it does not hold: {quote.doc}")
+            raise InputError(f"{path}: names a document it does not hold: {quote.doc}")
         if quote.quote not in text:
-            raise InputError(f"{labels_path}: a quote is not word for word in {quote.doc}")
-    return Case(folder=folder, documents=documents, labels=labels)
+            raise InputError(f"{path}: a quote is not word for word in {quote.doc}")
+    return labels
 
 
 def load_split(directory: Path, split: str) -> list[Case]:

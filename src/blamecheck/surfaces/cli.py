@@ -941,11 +941,14 @@ def _evaluate_audit(
     splits = ["dev", "test"] if split == Split.ALL else [split.value]
     cases = [case for name in splits for case in load_split(directory, name)]
     auditor = Auditor()
-    result = audit_eval.score([(case, auditor.audit(case.folder)) for case in cases])
+    result = audit_eval.score(
+        [(case, audit_eval.answer_of_audit(auditor.audit(case.folder))) for case in cases]
+    )
+    second = audit_eval.second_auditor(cases)
     if output_format == ListFormat.JSON:
-        print(json.dumps(audit_eval.as_dict(result, split.value), indent=2))
+        print(json.dumps(audit_eval.as_dict(result, split.value, second), indent=2))
     else:
-        print(audit_eval.report(result, split.value, directory, errors))
+        print(audit_eval.report(result, split.value, directory, errors, second))
 
 
 @app.command(cls=_Command)
