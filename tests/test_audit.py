@@ -220,7 +220,8 @@ def test_an_impact_is_an_effect_on_a_child_not_her_care_nor_a_visit(tmp_path):
 
 def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
     """A refusal, what he tells her and what he takes of hers are his acts; what she will do,
-    might do or reports is not an effort of hers, what she did is."""
+    might do, does as the time of something else or reports is not an effort of hers, what
+    she did is."""
     audit = _audit_note(
         tmp_path,
         "Date: 2024-03-01\n\n"
@@ -228,7 +229,8 @@ def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
         "Amy said Ross does not allow visitors when he is out. Ross tells her she is 'useless'."
         " Ross took her passport. Ross has agreed to attend a programme.\n\n"
         "Amy changed the locks and walked Leo to school every day. Amy reported that Ross"
-        " reads her messages. Amy will call the police if Ross comes back.\n",
+        " reads her messages. Amy will call the police if Ross comes back. Leo cries when Amy"
+        " leaves him at school.\n",
     )
     acts = " | ".join(b["text"] for b in audit["behaviours"])
     assert "does not allow visitors" in acts
@@ -240,6 +242,7 @@ def test_his_acts_and_her_efforts_are_read_from_the_parse(tmp_path):
     assert "changed the locks" in efforts
     assert "walked Leo to school" in efforts
     assert "call the police" not in efforts
+    assert "when Amy leaves" not in efforts  # the time Leo cries, not an act of hers
     assert "reported" not in efforts
 
 

@@ -307,6 +307,10 @@ class Extractor:
                 for c in node.children
             ):
                 return True
+            if node.tag_ in ("VBZ", "VBP") and any(
+                c.tag_ == "WRB" and c.lower_ in self.lex.efforts.routines for c in node.children
+            ):
+                return True  # "cries when Jade leaves": a routine, the time of something else
             head = node.head
             if head.i == node.i or node.dep_ not in ("xcomp", "ccomp", "conj", "advcl"):
                 return False

@@ -46,6 +46,7 @@ class Efforts(_Strict):
     reports: frozenset[str]
     needs_object: dict[str, frozenset[str]] = {}
     adjectives: frozenset[str] = frozenset()
+    routines: frozenset[str] = frozenset()  # "when Jade leaves": present tense, not an act
     calls: frozenset[str] = frozenset()  # "Call from Kerry LYNCH": her call, a log's noun
     care_states: frozenset[str] = frozenset()  # "the children were clean": her care, seen
     homes: frozenset[str] = frozenset()  # what care_states are said of, with the children
