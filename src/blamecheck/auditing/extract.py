@@ -237,7 +237,7 @@ class Extractor:
             return False
         if not entry.objects:
             return True
-        return any(t.lower_ in entry.objects or t.lemma_.lower() in entry.objects for t in words)
+        return any(_is_one_of(t, entry.objects) for t in words)
 
     def _done_to_family(self, verb: Token) -> str | None:
         """Says "person" when ``verb`` is done to the survivor or a child (one of them is its
@@ -286,7 +286,7 @@ class Extractor:
         says there is no evidence of ("no evidence that he controls money")."""
         lemma = verb.lemma_.lower()
         words = self.lex.not_acts.get(lemma, frozenset())
-        if any(c.lower_ in words or c.lemma_.lower() in words for c in verb.children):
+        if any(_is_one_of(c, words) for c in verb.children):
             return True
         for ancestor in verb.ancestors:
             negated = _negated(ancestor) or any(
@@ -387,9 +387,7 @@ class Extractor:
                     continue  # "she reports that he ...": what she says is the item
                 needs = lex.needs_object.get(lemma)
                 if needs is not None and not any(
-                    t.lower_ in needs or t.lemma_.lower() in needs
-                    for t in token.subtree
-                    if t.i != token.i
+                    _is_one_of(t, needs) for t in token.subtree if t.i != token.i
                 ):
                     continue
                 if lemma in {"say", "tell"} and _only_speech(token):
@@ -429,9 +427,7 @@ class Extractor:
             children = [t for t in span if self._is_child(t)]
             if not children:
                 continue
-            if not any(
-                t.lower_ in self._effects or t.lemma_.lower() in self._effects for t in span
-            ):
+            if not any(_is_one_of(t, self._effects) for t in span):
                 continue
             if _heading_like(span):
                 continue
@@ -468,14 +464,10 @@ class Extractor:
         """Whether the sentence says something is wrong: an effect word that is not merely an
         area of a child's life, or a word of trouble beside one ("stopped going to school")."""
         lex = self.lex.impacts
-
-        def has(words: frozenset[str], token: Token) -> bool:
-            return token.lower_ in words or token.lemma_.lower() in words
-
-        effects = [t for t in span if has(self._effects, t)]
-        if any(not has(lex.domains, t) for t in effects):
+        effects = [t for t in span if _is_one_of(t, self._effects)]
+        if any(not _is_one_of(t, lex.domains) for t in effects):
             return True
-        return any(has(lex.trouble, t) for t in span)
+        return any(_is_one_of(t, lex.trouble) for t in span)
 
     def _about_her_care(self, sentence: Sentence) -> bool:
         """A sentence whose main verb is one of her efforts ("She has kept Lacey's attendance
@@ -496,7 +488,7 @@ class Extractor:
         words = self._effects | self.lex.impacts.harm_words
         child_ids = {c.i for c in children}
         for token in span:
-            if token.lower_ not in words and token.lemma_.lower() not in words:
+            if not _is_one_of(token, words):
                 continue
             if token.i in child_ids and token.pos_ != "NOUN":
                 continue  # the child, not an effect on them
@@ -548,9 +540,7 @@ class Extractor:
                 continue
             span = sentence.span
             for kind, words in kinds.items():
-                hit = next(
-                    (t for t in span if t.lower_ in words or t.lemma_.lower() in words), None
-                )
+                hit = next((t for t in span if _is_one_of(t, words)), None)
                 if hit is None:
                     continue
                 whose = self._whose(hit)
@@ -584,7 +574,7 @@ class Extractor:
         lex = self.lex.factors
         if whose == "perpetrator":
             # "his depression is not the cause of his control" puts the factor in context
-            causes = [t for t in span if {t.lower_, t.lemma_.lower()} & lex.cause_words]
+            causes = [t for t in span if _is_one_of(t, lex.cause_words)]
             if any(not is_negated(t) and not self._his_account(t) for t in causes):
                 return "his-cause"
             return "neutral"
@@ -734,6 +724,11 @@ def _is_plan_form(span: Span) -> bool:
 def _heading_like(span: Span) -> bool:
     """A form's heading or label line ("Pupil: Tyler Doyle, Primary 5"), not a statement."""
     return not any(t.pos_ in ("VERB", "AUX") for t in span) or span.text.isupper()
+
+
+def _is_one_of(token: Token, words: frozenset[str]) -> bool:
+    """Whether the audit lexicon's ``words`` hold the token as written or as its lemma."""
+    return token.lower_ in words or token.lemma_.lower() in words
 
 
 def _arguments(verb: Token) -> Iterator[Token]:

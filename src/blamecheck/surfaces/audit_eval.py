@@ -69,6 +69,18 @@ class Item:
     type: str | None = None  # a behaviour's type
     specific: bool | None = None  # whether an impact is specific
 
+    @classmethod
+    def of(cls, source: Evidence | Quote, start: int, end: int, text: str) -> Item:
+        """The item an extracted or labelled one stands for, its type or specificity kept."""
+        return cls(
+            source.doc,
+            start,
+            end,
+            text,
+            getattr(source, "type", None),
+            getattr(source, "specific", None),
+        )
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -93,17 +105,7 @@ def answer_of_audit(audit: CaseAudit) -> Answer:
     return Answer(
         levels={c.id: c.level for c in audit.criteria},
         items={
-            kind: [
-                Item(
-                    e.doc,
-                    e.start,
-                    e.end,
-                    e.text,
-                    getattr(e, "type", None),
-                    getattr(e, "specific", None),
-                )
-                for e in found
-            ]
+            kind: [Item.of(e, e.start, e.end, e.text) for e in found]
             for kind, found in kinds.items()
         },
     )
@@ -116,16 +118,7 @@ def answer_of_labels(case: Case, labels: CaseLabels) -> Answer:
         items[kind] = []
         for q in getattr(labels, kind):
             start = case.documents[q.doc].find(q.quote)
-            items[kind].append(
-                Item(
-                    q.doc,
-                    start,
-                    start + len(q.quote),
-                    q.quote,
-                    getattr(q, "type", None),
-                    getattr(q, "specific", None),
-                )
-            )
+            items[kind].append(Item.of(q, start, start + len(q.quote), q.quote))
     return Answer(levels={c: labels.criteria[c].level.value for c in CRITERIA}, items=items)
 
 
